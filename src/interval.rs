@@ -1,0 +1,788 @@
+//! Outward-rounded intervals over MPFR floats (`rug::Float`).
+//!
+//! Guarantee (the inclusion property): for every operation `op` here and all real numbers
+//! `x ∈ X`, `y ∈ Y` in the operation's domain, `op(x, y) ∈ op(X, Y)`. Lower bounds are rounded
+//! towards −∞ and upper bounds towards +∞, using MPFR's correctly rounded primitives, so the
+//! result is a true enclosure at every precision. When the exact result is not defined on the
+//! whole input (division by an interval containing 0, `log` of an interval reaching 0, `sqrt`
+//! of an interval reaching below 0, `tan` across a pole, `asin` outside [−1, 1], ...) the
+//! operation returns a [`MathError`], never NaN and never a set-restricted answer.
+//!
+//! Intervals are non-empty, closed, and may have infinite endpoints (`lo` may be −∞, `hi` may
+//! be +∞); neither endpoint is ever NaN, and `lo <= hi` always holds.
+
+use crate::error::{MathError, MathResult};
+use num_rational::BigRational;
+use rug::float::{Constant, Round, Special};
+use rug::ops::{Pow, PowAssignRound};
+use rug::Float;
+use std::cmp::Ordering;
+use std::fmt;
+
+/// A closed interval `[lo, hi]` with MPFR endpoints; see the module documentation.
+#[derive(Clone, PartialEq)]
+pub struct Interval {
+    lo: Float,
+    hi: Float,
+}
+
+/// Default working precision in bits.
+pub const DEFAULT_PREC: u32 = 128;
+
+/// Converts an exact rational from num-rational into rug's rational (exactly).
+pub fn to_rug_rational(q: &BigRational) -> rug::Rational {
+    rug::Rational::from((to_rug_integer(q.numer()), to_rug_integer(q.denom())))
+}
+
+/// Converts a num-bigint integer into rug's integer (exactly).
+pub fn to_rug_integer(n: &num_bigint::BigInt) -> rug::Integer {
+    let (sign, bytes) = n.to_bytes_le();
+    let m = rug::Integer::from_digits(&bytes, rug::integer::Order::Lsf);
+    if sign == num_bigint::Sign::Minus {
+        -m
+    } else {
+        m
+    }
+}
+
+/// Converts a finite MPFR float into the exact rational it represents.
+/// Returns `None` for infinities and NaN.
+pub fn float_to_rational(f: &Float) -> Option<BigRational> {
+    let r = f.to_rational()?;
+    let (n, d) = r.into_numer_denom();
+    Some(BigRational::new(from_rug_integer(&n), from_rug_integer(&d)))
+}
+
+/// Converts rug's integer into a num-bigint integer (exactly).
+pub fn from_rug_integer(n: &rug::Integer) -> num_bigint::BigInt {
+    let bytes = n.to_digits::<u8>(rug::integer::Order::Lsf);
+    let m = num_bigint::BigInt::from_bytes_le(num_bigint::Sign::Plus, &bytes);
+    if n.cmp0() == Ordering::Less {
+        -m
+    } else {
+        m
+    }
+}
+
+/// `x op y` with the result rounded in direction `r`, at precision `prec`.
+macro_rules! rnd {
+    ($prec:expr, $val:expr, $r:expr) => {
+        Float::with_val_round($prec, $val, $r).0
+    };
+}
+
+/// Product rounded in direction `r`, with the interval convention `0 · ∞ = 0`.
+fn mul_r(prec: u32, a: &Float, b: &Float, r: Round) -> Float {
+    if a.is_zero() || b.is_zero() {
+        Float::new(prec)
+    } else {
+        rnd!(prec, a * b, r)
+    }
+}
+
+fn min_f(a: Float, b: Float) -> Float {
+    if b < a {
+        b
+    } else {
+        a
+    }
+}
+
+fn max_f(a: Float, b: Float) -> Float {
+    if b > a {
+        b
+    } else {
+        a
+    }
+}
+
+fn domain(func: &'static str, detail: impl Into<String>) -> MathError {
+    MathError::Domain { func, detail: detail.into() }
+}
+
+impl Interval {
+    /// The interval `[lo, hi]`. Errors if an endpoint is NaN, `lo > hi`, `lo = +∞` or `hi = −∞`.
+    pub fn new(lo: Float, hi: Float) -> MathResult<Interval> {
+        if lo.is_nan() || hi.is_nan() {
+            return Err(MathError::Overflow);
+        }
+        if lo > hi || (lo.is_infinite() && lo.is_sign_positive()) || (hi.is_infinite() && hi.is_sign_negative()) {
+            return Err(domain("interval", format!("empty interval [{lo}, {hi}]")));
+        }
+        Ok(Interval { lo, hi })
+    }
+
+    /// Builds from endpoints known to satisfy the invariants (internal use).
+    fn raw(lo: Float, hi: Float) -> Interval {
+        debug_assert!(!lo.is_nan() && !hi.is_nan() && lo <= hi, "bad interval [{lo}, {hi}]");
+        Interval { lo, hi }
+    }
+
+    /// Checks the result of an operation for NaN (never expected; defensive).
+    fn checked(lo: Float, hi: Float) -> MathResult<Interval> {
+        if lo.is_nan() || hi.is_nan() || lo > hi {
+            return Err(MathError::Overflow);
+        }
+        Ok(Interval { lo, hi })
+    }
+
+    /// The smallest interval at precision `prec` containing the rational `q`.
+    pub fn from_rational(q: &BigRational, prec: u32) -> Interval {
+        let r = to_rug_rational(q);
+        Interval::raw(rnd!(prec, &r, Round::Down), rnd!(prec, &r, Round::Up))
+    }
+
+    /// The smallest interval at precision `prec` containing the integer `n`.
+    pub fn from_int(n: i64, prec: u32) -> Interval {
+        Interval::raw(rnd!(prec, n, Round::Down), rnd!(prec, n, Round::Up))
+    }
+
+    /// The point interval `[x, x]` (x finite, not NaN).
+    pub fn point(x: Float) -> MathResult<Interval> {
+        Interval::new(x.clone(), x)
+    }
+
+    /// The hull of two rationals `[min(a,b), max(a,b)]`, outward rounded.
+    pub fn from_rationals(a: &BigRational, b: &BigRational, prec: u32) -> Interval {
+        Interval::from_rational(a, prec).hull(&Interval::from_rational(b, prec))
+    }
+
+    /// An enclosure of π.
+    pub fn pi(prec: u32) -> Interval {
+        Interval::raw(rnd!(prec, Constant::Pi, Round::Down), rnd!(prec, Constant::Pi, Round::Up))
+    }
+
+    /// An enclosure of e.
+    pub fn e(prec: u32) -> Interval {
+        Interval::raw(rnd!(prec, Float::with_val(prec, 1).exp_ref(), Round::Down), {
+            let one = Float::with_val(prec, 1);
+            rnd!(prec, one.exp_ref(), Round::Up)
+        })
+    }
+
+    /// `(−∞, +∞)`.
+    pub fn entire(prec: u32) -> Interval {
+        Interval::raw(Float::with_val(prec, Special::NegInfinity), Float::with_val(prec, Special::Infinity))
+    }
+
+    pub fn lo(&self) -> &Float {
+        &self.lo
+    }
+    pub fn hi(&self) -> &Float {
+        &self.hi
+    }
+    /// Precision (bits) of the endpoints.
+    pub fn prec(&self) -> u32 {
+        self.lo.prec().max(self.hi.prec())
+    }
+    fn prec2(&self, o: &Interval) -> u32 {
+        self.prec().max(o.prec())
+    }
+
+    /// Both endpoints finite.
+    pub fn is_bounded(&self) -> bool {
+        self.lo.is_finite() && self.hi.is_finite()
+    }
+    /// `lo == hi`.
+    pub fn is_point(&self) -> bool {
+        self.lo == self.hi
+    }
+    /// `0 ∈ self`.
+    pub fn contains_zero(&self) -> bool {
+        self.lo <= 0 && self.hi >= 0
+    }
+    /// `lo > 0`: every element is positive.
+    pub fn is_pos(&self) -> bool {
+        self.lo > 0
+    }
+    /// `hi < 0`: every element is negative.
+    pub fn is_neg(&self) -> bool {
+        self.hi < 0
+    }
+    /// `self == [0, 0]`.
+    pub fn is_zero(&self) -> bool {
+        self.lo.is_zero() && self.hi.is_zero()
+    }
+    /// `other ⊆ self`.
+    pub fn contains(&self, other: &Interval) -> bool {
+        self.lo <= other.lo && other.hi <= self.hi
+    }
+    /// `other ⊆ interior(self)` (strict on both sides), as Krawczyk's test needs.
+    pub fn contains_interior(&self, other: &Interval) -> bool {
+        self.lo < other.lo && other.hi < self.hi
+    }
+    /// The exact rational `q` lies in `self`.
+    pub fn contains_rational(&self, q: &BigRational) -> bool {
+        let r = to_rug_rational(q);
+        self.lo <= r && r <= self.hi
+    }
+    /// Every element of `self` is below every element of `other`.
+    pub fn certainly_lt(&self, other: &Interval) -> bool {
+        self.hi < other.lo
+    }
+    /// Every element of `self` is at most every element of `other`.
+    pub fn certainly_le(&self, other: &Interval) -> bool {
+        self.hi <= other.lo
+    }
+
+    /// Width `hi − lo`, rounded up.
+    pub fn width(&self) -> Float {
+        rnd!(self.prec(), &self.hi - &self.lo, Round::Up)
+    }
+    /// A point of the interval near its middle (exactly inside `[lo, hi]`; 0 for the entire line).
+    pub fn mid(&self) -> Float {
+        let p = self.prec();
+        match (self.lo.is_finite(), self.hi.is_finite()) {
+            (true, true) => {
+                let m = rnd!(p + 1, &self.lo + &self.hi, Round::Nearest) / 2u32;
+                let m = rnd!(p, &m, Round::Nearest);
+                // Rounding can only push m onto an endpoint, never outside.
+                m.clamp(&self.lo, &self.hi)
+            }
+            (false, false) => Float::new(p),
+            (true, false) => {
+                if self.lo < 0 {
+                    Float::new(p)
+                } else {
+                    rnd!(p, &self.lo * 2u32, Round::Up) + 1u32
+                }
+            }
+            (false, true) => {
+                if self.hi > 0 {
+                    Float::new(p)
+                } else {
+                    rnd!(p, &self.hi * 2u32, Round::Down) - 1u32
+                }
+            }
+        }
+    }
+    /// The midpoint as a point interval.
+    pub fn mid_interval(&self) -> Interval {
+        let m = self.mid();
+        Interval::raw(m.clone(), m)
+    }
+    /// Radius bound: the maximum distance from `mid()` to an endpoint, rounded up.
+    pub fn rad(&self) -> Float {
+        let m = self.mid();
+        let p = self.prec();
+        max_f(rnd!(p, &self.hi - &m, Round::Up), rnd!(p, &m - &self.lo, Round::Up))
+    }
+    /// Magnitude `max |x|` over the interval.
+    pub fn mag(&self) -> Float {
+        max_f(Float::with_val(self.prec(), self.lo.abs_ref()), Float::with_val(self.prec(), self.hi.abs_ref()))
+    }
+    /// Mignitude `min |x|` over the interval.
+    pub fn mig(&self) -> Float {
+        if self.contains_zero() {
+            Float::new(self.prec())
+        } else {
+            min_f(Float::with_val(self.prec(), self.lo.abs_ref()), Float::with_val(self.prec(), self.hi.abs_ref()))
+        }
+    }
+
+    /// The smallest interval containing both.
+    pub fn hull(&self, o: &Interval) -> Interval {
+        Interval::raw(min_f(self.lo.clone(), o.lo.clone()), max_f(self.hi.clone(), o.hi.clone()))
+    }
+    /// The intersection, or `None` when disjoint.
+    pub fn intersect(&self, o: &Interval) -> Option<Interval> {
+        let lo = max_f(self.lo.clone(), o.lo.clone());
+        let hi = min_f(self.hi.clone(), o.hi.clone());
+        if lo <= hi {
+            Some(Interval::raw(lo, hi))
+        } else {
+            None
+        }
+    }
+    /// Splits at the midpoint into two halves whose union is `self`.
+    pub fn bisect(&self) -> (Interval, Interval) {
+        let m = self.mid();
+        (Interval::raw(self.lo.clone(), m.clone()), Interval::raw(m, self.hi.clone()))
+    }
+    /// Re-rounds outward to precision `prec` (the result contains `self`).
+    pub fn with_prec(&self, prec: u32) -> Interval {
+        Interval::raw(rnd!(prec, &self.lo, Round::Down), rnd!(prec, &self.hi, Round::Up))
+    }
+    /// Widens by `eps` (absolute) on both sides.
+    pub fn inflate(&self, eps: &Float) -> Interval {
+        let p = self.prec();
+        Interval::raw(rnd!(p, &self.lo - eps, Round::Down), rnd!(p, &self.hi + eps, Round::Up))
+    }
+
+    /// Lower bound as an exact rational (`None` if infinite).
+    pub fn lo_rational(&self) -> Option<BigRational> {
+        float_to_rational(&self.lo)
+    }
+    /// Upper bound as an exact rational (`None` if infinite).
+    pub fn hi_rational(&self) -> Option<BigRational> {
+        float_to_rational(&self.hi)
+    }
+
+    /// Decimal strings `(lo, hi)` with `digits` significant digits, rounded outward, so that
+    /// `[lo, hi]` as decimals still contains the interval.
+    pub fn to_decimal_strings(&self, digits: usize) -> (String, String) {
+        (fmt_float(&self.lo, digits, Round::Down), fmt_float(&self.hi, digits, Round::Up))
+    }
+
+    // ---------------------------------------------------------------- arithmetic
+
+    /// `−X`, exact.
+    pub fn neg(&self) -> Interval {
+        Interval::raw(-self.hi.clone(), -self.lo.clone())
+    }
+
+    /// `X + Y`; contains `x + y` for all `x ∈ X, y ∈ Y`.
+    pub fn add(&self, o: &Interval) -> Interval {
+        let p = self.prec2(o);
+        Interval::raw(rnd!(p, &self.lo + &o.lo, Round::Down), rnd!(p, &self.hi + &o.hi, Round::Up))
+    }
+
+    /// `X − Y`; contains `x − y` for all `x ∈ X, y ∈ Y`.
+    pub fn sub(&self, o: &Interval) -> Interval {
+        let p = self.prec2(o);
+        Interval::raw(rnd!(p, &self.lo - &o.hi, Round::Down), rnd!(p, &self.hi - &o.lo, Round::Up))
+    }
+
+    /// `X · Y`; contains `x · y` for all `x ∈ X, y ∈ Y` (tightest at the working precision).
+    pub fn mul(&self, o: &Interval) -> Interval {
+        let p = self.prec2(o);
+        let (a, b) = (self, o);
+        let (al, ah, bl, bh) = (&a.lo, &a.hi, &b.lo, &b.hi);
+        let d = |x: &Float, y: &Float| mul_r(p, x, y, Round::Down);
+        let u = |x: &Float, y: &Float| mul_r(p, x, y, Round::Up);
+        let a_pos = *al >= 0;
+        let a_neg = *ah <= 0;
+        let b_pos = *bl >= 0;
+        let b_neg = *bh <= 0;
+        let (lo, hi) = if a_pos {
+            if b_pos {
+                (d(al, bl), u(ah, bh))
+            } else if b_neg {
+                (d(ah, bl), u(al, bh))
+            } else {
+                (d(ah, bl), u(ah, bh))
+            }
+        } else if a_neg {
+            if b_pos {
+                (d(al, bh), u(ah, bl))
+            } else if b_neg {
+                (d(ah, bh), u(al, bl))
+            } else {
+                (d(al, bh), u(al, bl))
+            }
+        } else if b_pos {
+            (d(al, bh), u(ah, bh))
+        } else if b_neg {
+            (d(ah, bl), u(al, bl))
+        } else {
+            (min_f(d(al, bh), d(ah, bl)), max_f(u(al, bl), u(ah, bh)))
+        };
+        Interval::raw(lo, hi)
+    }
+
+    /// `X / Y`; contains `x / y` for all `x ∈ X, y ∈ Y`. Errors when `0 ∈ Y`.
+    pub fn div(&self, o: &Interval) -> MathResult<Interval> {
+        if o.contains_zero() {
+            return Err(MathError::DivisionByZero);
+        }
+        let p = self.prec2(o);
+        let (al, ah, bl, bh) = (&self.lo, &self.hi, &o.lo, &o.hi);
+        let d = |x: &Float, y: &Float| rnd!(p, x / y, Round::Down);
+        let u = |x: &Float, y: &Float| rnd!(p, x / y, Round::Up);
+        let a_pos = *al >= 0;
+        let a_neg = *ah <= 0;
+        let (lo, hi) = if o.is_pos() {
+            if a_pos {
+                (d(al, bh), u(ah, bl))
+            } else if a_neg {
+                (d(al, bl), u(ah, bh))
+            } else {
+                (d(al, bl), u(ah, bl))
+            }
+        } else if a_pos {
+            (d(ah, bh), u(al, bl))
+        } else if a_neg {
+            (d(ah, bl), u(al, bh))
+        } else {
+            (d(ah, bh), u(al, bh))
+        };
+        // Signed zeros can make lo = +0 > hi = -0 impossible (equal as numbers); guard NaN anyway.
+        Interval::checked(lo, hi)
+    }
+
+    /// `1 / X`. Errors when `0 ∈ X`.
+    pub fn recip(&self) -> MathResult<Interval> {
+        Interval::from_int(1, self.prec()).div(self)
+    }
+
+    /// `X²`; contains `x²` for all `x ∈ X` (tightest: `[-1, 2]² = [0, 4]`).
+    pub fn sqr(&self) -> Interval {
+        self.powi(2).expect("square never fails")
+    }
+
+    /// `Xⁿ` for an integer `n`; contains `xⁿ` for all `x ∈ X`. Errors when `n < 0` and `0 ∈ X`.
+    /// `X⁰ = [1, 1]`.
+    pub fn powi(&self, n: i64) -> MathResult<Interval> {
+        let p = self.prec();
+        if n == 0 {
+            return Ok(Interval::from_int(1, p));
+        }
+        if n < 0 && self.contains_zero() {
+            return Err(MathError::DivisionByZero);
+        }
+        let n_i32 = i32::try_from(n).map_err(|_| MathError::Overflow)?;
+        let pw = |x: &Float, r: Round| -> Float {
+            let mut y = Float::with_val(p, x);
+            let _ = y.pow_assign_round(n_i32, r);
+            y
+        };
+        let (lo, hi) = if n > 0 {
+            if n % 2 == 1 || self.lo >= 0 {
+                (pw(&self.lo, Round::Down), pw(&self.hi, Round::Up))
+            } else if self.hi <= 0 {
+                (pw(&self.hi, Round::Down), pw(&self.lo, Round::Up))
+            } else {
+                (Float::new(p), max_f(pw(&self.lo, Round::Up), pw(&self.hi, Round::Up)))
+            }
+        } else if n % 2 == 0 {
+            // x^n with n < 0 even: increasing on x < 0, decreasing on x > 0.
+            if self.is_pos() {
+                (pw(&self.hi, Round::Down), pw(&self.lo, Round::Up))
+            } else {
+                (pw(&self.lo, Round::Down), pw(&self.hi, Round::Up))
+            }
+        } else {
+            // n < 0 odd: decreasing on each side of 0.
+            (pw(&self.hi, Round::Down), pw(&self.lo, Round::Up))
+        };
+        Interval::checked(lo, hi)
+    }
+
+    /// `X^q` for a rational `q`; contains `x^q` for all `x ∈ X`. Integer `q` is [`powi`];
+    /// otherwise `X` must be non-negative (positive when `q < 0`), else a domain error.
+    pub fn powq(&self, q: &BigRational) -> MathResult<Interval> {
+        use num_traits::{Signed, ToPrimitive, Zero};
+        if q.is_integer() {
+            let n = q.to_integer().to_i64().ok_or(MathError::Overflow)?;
+            return self.powi(n);
+        }
+        if self.lo < 0 || (q.is_negative() && self.lo.is_zero()) {
+            return Err(domain("pow", format!("a non-integer power needs a positive base, got [{}, {}]", self.lo, self.hi)));
+        }
+        if q.is_zero() {
+            return Ok(Interval::from_int(1, self.prec()));
+        }
+        // x^q = exp(q ln x); with x ≥ 0 it is monotone: increasing for q > 0, decreasing for q < 0.
+        // Evaluate each endpoint with an outward enclosure of q (exact when q is dyadic) and take
+        // directed bounds of the exact endpoint power via MPFR's correctly rounded pow.
+        let p = self.prec();
+        let qr = to_rug_rational(q);
+        let q_lo = rnd!(p + 64, &qr, Round::Down);
+        let q_hi = rnd!(p + 64, &qr, Round::Up);
+        // For x ≥ 1, x^q is increasing in q; for x ≤ 1 decreasing. Take the extreme over [q_lo, q_hi].
+        let end = |x: &Float, r: Round| -> Float {
+            if x.is_zero() {
+                return Float::new(p);
+            }
+            let a = rnd!(p, Pow::pow(x, &q_lo), r);
+            let b = rnd!(p, Pow::pow(x, &q_hi), r);
+            if r == Round::Down {
+                min_f(a, b)
+            } else {
+                max_f(a, b)
+            }
+        };
+        let (lo, hi) = if q.is_positive() {
+            (end(&self.lo, Round::Down), end(&self.hi, Round::Up))
+        } else {
+            (end(&self.hi, Round::Down), end(&self.lo, Round::Up))
+        };
+        Interval::checked(lo, hi)
+    }
+
+    /// Applies a non-decreasing function given by its directed-rounding evaluator.
+    fn monotone_up(&self, f: impl Fn(&Float, Round) -> Float) -> MathResult<Interval> {
+        Interval::checked(f(&self.lo, Round::Down), f(&self.hi, Round::Up))
+    }
+
+    /// `√X`; contains `√x` for all `x ∈ X`. Errors when `X` reaches below 0.
+    pub fn sqrt(&self) -> MathResult<Interval> {
+        if self.lo < 0 {
+            return Err(domain("sqrt", format!("the argument may be negative (lower bound {})", self.lo)));
+        }
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.sqrt_ref(), r))
+    }
+
+    /// `exp(X)`; contains `exp(x)` for all `x ∈ X`.
+    pub fn exp(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.exp_ref(), r))
+    }
+
+    /// `log(X)` (natural); contains `log(x)` for all `x ∈ X`. Errors unless `X > 0`.
+    pub fn log(&self) -> MathResult<Interval> {
+        if self.lo <= 0 {
+            return Err(domain("log", format!("the argument may be <= 0 (lower bound {})", self.lo)));
+        }
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.ln_ref(), r))
+    }
+
+    /// `sinh(X)`; contains `sinh(x)` for all `x ∈ X`.
+    pub fn sinh(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.sinh_ref(), r))
+    }
+
+    /// `cosh(X)`; contains `cosh(x)` for all `x ∈ X`.
+    pub fn cosh(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        let c = |x: &Float, r: Round| rnd!(p, x.cosh_ref(), r);
+        if self.lo >= 0 {
+            Interval::checked(c(&self.lo, Round::Down), c(&self.hi, Round::Up))
+        } else if self.hi <= 0 {
+            Interval::checked(c(&self.hi, Round::Down), c(&self.lo, Round::Up))
+        } else {
+            Interval::checked(Float::with_val(p, 1), max_f(c(&self.lo, Round::Up), c(&self.hi, Round::Up)))
+        }
+    }
+
+    /// `tanh(X)`; contains `tanh(x)` for all `x ∈ X`.
+    pub fn tanh(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.tanh_ref(), r))
+    }
+
+    /// `atan(X)`; contains `atan(x)` for all `x ∈ X`.
+    pub fn atan(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.atan_ref(), r))
+    }
+
+    /// `asin(X)`; contains `asin(x)` for all `x ∈ X`. Errors unless `X ⊆ [−1, 1]`.
+    pub fn asin(&self) -> MathResult<Interval> {
+        if self.lo < -1 || self.hi > 1 {
+            return Err(domain("asin", "the argument may lie outside [-1, 1]"));
+        }
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.asin_ref(), r))
+    }
+
+    /// `acos(X)`; contains `acos(x)` for all `x ∈ X`. Errors unless `X ⊆ [−1, 1]`.
+    pub fn acos(&self) -> MathResult<Interval> {
+        if self.lo < -1 || self.hi > 1 {
+            return Err(domain("acos", "the argument may lie outside [-1, 1]"));
+        }
+        let p = self.prec();
+        Interval::checked(rnd!(p, self.hi.acos_ref(), Round::Down), rnd!(p, self.lo.acos_ref(), Round::Up))
+    }
+
+    /// `sigmoid(X) = 1/(1+exp(−X))`; contains `sigmoid(x)` for all `x ∈ X`.
+    pub fn sigmoid(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        // sigmoid is increasing; bound each endpoint: a lower bound needs exp(−x) rounded up,
+        // 1 + that rounded up, and the reciprocal rounded down (and symmetrically).
+        let s = |x: &Float, r: Round| -> Float {
+            let opp = if r == Round::Down { Round::Up } else { Round::Down };
+            let minus_x = Float::with_val(p, -x);
+            let ex = rnd!(p, minus_x.exp_ref(), opp);
+            let den = rnd!(p, &ex + 1u32, opp);
+            rnd!(p, 1u32 / &den, r)
+        };
+        self.monotone_up(s)
+    }
+
+    /// `softplus(X) = log(1 + exp(X))`; contains `softplus(x)` for all `x ∈ X`.
+    pub fn softplus(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        let s = |x: &Float, r: Round| -> Float {
+            let ex = rnd!(p, x.exp_ref(), r);
+            rnd!(p, ex.ln_1p_ref(), r)
+        };
+        self.monotone_up(s)
+    }
+
+    /// `|X|`; contains `|x|` for all `x ∈ X`.
+    pub fn abs(&self) -> Interval {
+        if self.lo >= 0 {
+            self.clone()
+        } else if self.hi <= 0 {
+            self.neg()
+        } else {
+            Interval::raw(Float::new(self.prec()), max_f(-self.lo.clone(), self.hi.clone()))
+        }
+    }
+
+    /// `max(X, Y)`; contains `max(x, y)` for all `x ∈ X, y ∈ Y`.
+    pub fn max(&self, o: &Interval) -> Interval {
+        Interval::raw(max_f(self.lo.clone(), o.lo.clone()), max_f(self.hi.clone(), o.hi.clone()))
+    }
+
+    /// `min(X, Y)`; contains `min(x, y)` for all `x ∈ X, y ∈ Y`.
+    pub fn min(&self, o: &Interval) -> Interval {
+        Interval::raw(min_f(self.lo.clone(), o.lo.clone()), min_f(self.hi.clone(), o.hi.clone()))
+    }
+
+    /// `relu(X) = max(X, 0)`.
+    pub fn relu(&self) -> Interval {
+        self.max(&Interval::from_int(0, self.prec()))
+    }
+
+    /// True if some point `π·(c + 2k)` with integer `k` may lie in `self` (never a false "no").
+    /// `c` is a small rational given as `num/den`.
+    fn may_contain_pi_multiple(&self, num: i64, den: i64, period_halves: i64) -> bool {
+        if !self.is_bounded() {
+            return true;
+        }
+        let p = self.prec() + 16;
+        // t = X / (π · period_halves) enclosed; we ask whether t contains some k + c/period_halves.
+        let per = Interval::pi(p).mul(&Interval::from_int(period_halves, p));
+        let t = self.with_prec(p).div(&per).expect("π > 0");
+        let shift = Interval::from_rational(&BigRational::new(num.into(), (den * period_halves).into()), p);
+        let s = t.sub(&shift);
+        let k_lo = s.lo.clone().ceil();
+        let k_hi = s.hi.clone().floor();
+        k_lo <= k_hi
+    }
+
+    /// `sin(X)`; contains `sin(x)` for all `x ∈ X`.
+    pub fn sin(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        let one = Interval::raw(Float::with_val(p, -1), Float::with_val(p, 1));
+        if !self.is_bounded() {
+            return Ok(one);
+        }
+        let s = |x: &Float, r: Round| rnd!(p, x.sin_ref(), r);
+        let mut lo = min_f(s(&self.lo, Round::Down), s(&self.hi, Round::Down));
+        let mut hi = max_f(s(&self.lo, Round::Up), s(&self.hi, Round::Up));
+        if self.may_contain_pi_multiple(1, 2, 2) {
+            hi = Float::with_val(p, 1);
+        }
+        if self.may_contain_pi_multiple(-1, 2, 2) {
+            lo = Float::with_val(p, -1);
+        }
+        Interval::checked(lo.max(&Float::with_val(p, -1)), hi.min(&Float::with_val(p, 1)))
+    }
+
+    /// `cos(X)`; contains `cos(x)` for all `x ∈ X`.
+    pub fn cos(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        let one = Interval::raw(Float::with_val(p, -1), Float::with_val(p, 1));
+        if !self.is_bounded() {
+            return Ok(one);
+        }
+        let c = |x: &Float, r: Round| rnd!(p, x.cos_ref(), r);
+        let mut lo = min_f(c(&self.lo, Round::Down), c(&self.hi, Round::Down));
+        let mut hi = max_f(c(&self.lo, Round::Up), c(&self.hi, Round::Up));
+        if self.may_contain_pi_multiple(0, 1, 2) {
+            hi = Float::with_val(p, 1);
+        }
+        if self.may_contain_pi_multiple(1, 1, 2) {
+            lo = Float::with_val(p, -1);
+        }
+        Interval::checked(lo.max(&Float::with_val(p, -1)), hi.min(&Float::with_val(p, 1)))
+    }
+
+    /// `tan(X)`; contains `tan(x)` for all `x ∈ X`. Errors when `X` may contain a pole.
+    pub fn tan(&self) -> MathResult<Interval> {
+        if self.may_contain_pi_multiple(1, 2, 1) {
+            return Err(domain("tan", "the argument may contain a pole pi/2 + k*pi"));
+        }
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.tan_ref(), r))
+    }
+
+    /// `atan2(Y, X)` (the angle of the point (x, y), in (−π, π]); contains `atan2(y, x)` for
+    /// all `y ∈ Y, x ∈ X`. Errors when the box contains the origin or meets the branch cut
+    /// (x < 0, y = 0), where atan2 is discontinuous.
+    pub fn atan2(y: &Interval, x: &Interval) -> MathResult<Interval> {
+        if y.contains_zero() && x.lo <= 0 {
+            return Err(domain("atan2", "the box may contain the origin or cross the branch cut (x <= 0, y = 0)"));
+        }
+        // The box is convex, avoids the origin and the cut, so the angle is continuous on it
+        // and its range is spanned by the angles of the four corners.
+        let p = y.prec2(x);
+        let mut lo: Option<Float> = None;
+        let mut hi: Option<Float> = None;
+        for yy in [&y.lo, &y.hi] {
+            for xx in [&x.lo, &x.hi] {
+                let d = rnd!(p, yy.atan2_ref(xx), Round::Down);
+                let u = rnd!(p, yy.atan2_ref(xx), Round::Up);
+                lo = Some(match lo {
+                    None => d,
+                    Some(l) => min_f(l, d),
+                });
+                hi = Some(match hi {
+                    None => u,
+                    Some(h) => max_f(h, u),
+                });
+            }
+        }
+        Interval::checked(lo.unwrap(), hi.unwrap())
+    }
+
+    /// `gauss(X) = exp(−X²)`.
+    pub fn gauss(&self) -> MathResult<Interval> {
+        self.sqr().neg().exp()
+    }
+
+    /// `sin(π·X)`, evaluated with MPFR's `sinpi` (no enclosure of π needed); exact at
+    /// integers and half-integers.
+    pub fn sin_pi(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        let halfx = self.mul(&Interval::from_int(2, p));
+        let xs = halfx; // sin(πx) has extremes where 2x ≡ 1 (mod 4) or 3 (mod 4)
+        let may = |c: i64| -> bool {
+            if !xs.is_bounded() {
+                return true;
+            }
+            // exists k: 2x = c + 4k ⇔ k ∈ [(2x.lo − c)/4, (2x.hi − c)/4]
+            let lo = (rnd!(p, &xs.lo - c, Round::Down) / 4u32).ceil();
+            let hi = (rnd!(p, &xs.hi - c, Round::Up) / 4u32).floor();
+            lo <= hi
+        };
+        if !self.is_bounded() {
+            return Ok(Interval::raw(Float::with_val(p, -1), Float::with_val(p, 1)));
+        }
+        let s = |x: &Float, r: Round| {
+            let mut y = Float::with_val(p, x);
+            y.sin_pi_round(r);
+            y
+        };
+        let mut lo = min_f(s(&self.lo, Round::Down), s(&self.hi, Round::Down));
+        let mut hi = max_f(s(&self.lo, Round::Up), s(&self.hi, Round::Up));
+        if may(1) {
+            hi = Float::with_val(p, 1);
+        }
+        if may(3) {
+            lo = Float::with_val(p, -1);
+        }
+        Interval::checked(lo, hi)
+    }
+}
+
+/// Formats a float in decimal with `digits` significant digits, rounded in direction `r`.
+pub fn fmt_float(f: &Float, digits: usize, r: Round) -> String {
+    if f.is_infinite() {
+        return if f.is_sign_negative() { "-inf".into() } else { "inf".into() };
+    }
+    if f.is_zero() {
+        return "0".into();
+    }
+    f.to_string_radix_round(10, Some(digits.max(2)), r)
+}
+
+impl fmt::Debug for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (l, h) = self.to_decimal_strings(20);
+        write!(f, "[{l}, {h}]")
+    }
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (l, h) = self.to_decimal_strings(17);
+        write!(f, "[{l}, {h}]")
+    }
+}

@@ -1,0 +1,13 @@
+//! eoscert: machine verdicts on claims about gradient descent with large learning rates.
+//!
+//! Layers (see `README.md`): expressions ([`expr`], `parse`) → the derivative engine
+//! ([`taylor`], [`jet`], [`eval`]) generic over the scalar ([`scalar`]: exact rationals,
+//! outward-rounded MPFR intervals from [`interval`], f64) → certifiers → verdicts → reports.
+
+pub mod error;
+pub mod eval;
+pub mod expr;
+pub mod interval;
+pub mod jet;
+pub mod scalar;
+pub mod taylor;

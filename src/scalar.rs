@@ -1,0 +1,417 @@
+//! The scalar trait the derivative engine is generic over, and its three implementations:
+//! exact rationals ([`BigRational`]), outward-rounded MPFR intervals ([`Interval`]) and `f64`.
+//!
+//! Guarantees, by implementation:
+//! - `BigRational`: every result is the exact value. An operation whose exact value is not a
+//!   rational the implementation can prove (e.g. `exp(1)`, `sqrt(2)`, `pi`) returns
+//!   [`MathError::NotExact`]; the caller then falls back to intervals.
+//! - `Interval`: every result contains the exact value for every point of the inputs.
+//! - `f64`: ordinary floating point, no guarantee; used only by the simulator and for
+//!   cross-checks, never to back a verdict.
+//!
+//! `sign()` reports what is *known*: `Sign::Unknown` whenever an interval contains 0 and is not
+//! exactly 0, so sign-dependent branches (abs, relu, max) are only taken when certified.
+
+use crate::error::{MathError, MathResult};
+use crate::expr::{Constant, Func};
+use crate::interval::Interval;
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+use std::fmt::Debug;
+
+/// What is known about the sign of a scalar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sign {
+    Pos,
+    Neg,
+    Zero,
+    /// Not known (an enclosure containing 0 and other values).
+    Unknown,
+}
+
+/// A number type the derivative engine computes with.
+pub trait Scalar: Clone + Debug + Send + Sync + 'static {
+    /// What constants need to be built: the precision for intervals, nothing otherwise.
+    type Ctx: Clone + Debug + Send + Sync;
+    /// Whether results of this type are exact values (true only for rationals).
+    const EXACT: bool;
+    /// The context of an existing value.
+    fn ctx(&self) -> Self::Ctx;
+    /// The rational `q` (enclosed for intervals, rounded for f64).
+    fn from_rational(q: &BigRational, ctx: &Self::Ctx) -> Self;
+    /// The integer `n`.
+    fn from_int(n: i64, ctx: &Self::Ctx) -> Self;
+    /// A named constant; `NotExact` for rationals.
+    fn constant(c: Constant, ctx: &Self::Ctx) -> MathResult<Self>;
+    fn add(&self, o: &Self) -> Self;
+    fn sub(&self, o: &Self) -> Self;
+    fn mul(&self, o: &Self) -> Self;
+    fn neg(&self) -> Self;
+    /// Division; `DivisionByZero` when the divisor is (or may be) 0.
+    fn div(&self, o: &Self) -> MathResult<Self>;
+    /// Multiplication by an integer.
+    fn mul_int(&self, n: i64) -> Self {
+        self.mul(&Self::from_int(n, &self.ctx()))
+    }
+    /// Division by a non-zero integer.
+    fn div_int(&self, n: i64) -> Self {
+        self.div(&Self::from_int(n, &self.ctx())).expect("division by a non-zero integer")
+    }
+    /// Integer power; errors for a negative power of (possibly) 0.
+    fn powi(&self, n: i64) -> MathResult<Self>;
+    /// Rational power of a positive number (or integer power).
+    fn powq(&self, q: &BigRational) -> MathResult<Self>;
+    /// An elementary function.
+    fn apply(&self, f: Func) -> MathResult<Self>;
+    /// `max(self, o)`, valid for all points.
+    fn max(&self, o: &Self) -> Self;
+    /// `min(self, o)`, valid for all points.
+    fn min(&self, o: &Self) -> Self;
+    /// The certified sign.
+    fn sign(&self) -> Sign;
+    /// An interval enclosure at precision `prec`.
+    fn to_interval(&self, prec: u32) -> Interval;
+}
+
+fn not_exact(func: &'static str) -> MathError {
+    MathError::NotExact { func }
+}
+
+/// Exact `n`-th root of a non-negative integer, if it is a perfect power.
+fn exact_root(a: &BigInt, n: u32) -> Option<BigInt> {
+    if a.is_negative() {
+        return None;
+    }
+    let r = a.nth_root(n);
+    if num_traits::pow(r.clone(), n as usize) == *a {
+        Some(r)
+    } else {
+        None
+    }
+}
+
+impl Scalar for BigRational {
+    type Ctx = ();
+    const EXACT: bool = true;
+    fn ctx(&self) {}
+    fn from_rational(q: &BigRational, _: &()) -> Self {
+        q.clone()
+    }
+    fn from_int(n: i64, _: &()) -> Self {
+        BigRational::from_integer(n.into())
+    }
+    fn constant(c: Constant, _: &()) -> MathResult<Self> {
+        Err(not_exact(match c {
+            Constant::Pi => "pi",
+            Constant::E => "e",
+        }))
+    }
+    fn add(&self, o: &Self) -> Self {
+        self + o
+    }
+    fn sub(&self, o: &Self) -> Self {
+        self - o
+    }
+    fn mul(&self, o: &Self) -> Self {
+        self * o
+    }
+    fn neg(&self) -> Self {
+        -self
+    }
+    fn div(&self, o: &Self) -> MathResult<Self> {
+        if o.is_zero() {
+            Err(MathError::DivisionByZero)
+        } else {
+            Ok(self / o)
+        }
+    }
+    fn mul_int(&self, n: i64) -> Self {
+        self * BigInt::from(n)
+    }
+    fn div_int(&self, n: i64) -> Self {
+        self / BigInt::from(n)
+    }
+    fn powi(&self, n: i64) -> MathResult<Self> {
+        if n < 0 && self.is_zero() {
+            return Err(MathError::DivisionByZero);
+        }
+        let e = i32::try_from(n).map_err(|_| MathError::Overflow)?;
+        Ok(num_traits::Pow::pow(self, e))
+    }
+    fn powq(&self, q: &BigRational) -> MathResult<Self> {
+        if q.is_integer() {
+            return self.powi(q.to_integer().to_i64().ok_or(MathError::Overflow)?);
+        }
+        if self.is_negative() {
+            return Err(MathError::Domain { func: "pow", detail: "a non-integer power of a negative number".into() });
+        }
+        if self.is_zero() {
+            return if q.is_positive() { Ok(self.clone()) } else { Err(MathError::DivisionByZero) };
+        }
+        // self^(p/d) is rational iff numerator and denominator are perfect d-th powers.
+        let d = q.denom().to_u32().ok_or(not_exact("pow"))?;
+        let rn = exact_root(self.numer(), d).ok_or(not_exact("pow"))?;
+        let rd = exact_root(self.denom(), d).ok_or(not_exact("pow"))?;
+        BigRational::new(rn, rd).powi(q.numer().to_i64().ok_or(MathError::Overflow)?)
+    }
+    fn apply(&self, f: Func) -> MathResult<Self> {
+        let zero = self.is_zero();
+        let one = || BigRational::one();
+        match f {
+            Func::Sqrt => self.powq(&BigRational::new(1.into(), 2.into())).map_err(|e| match e {
+                MathError::Domain { .. } => MathError::Domain { func: "sqrt", detail: "negative argument".into() },
+                MathError::NotExact { .. } => not_exact("sqrt"),
+                e => e,
+            }),
+            Func::Abs => Ok(self.abs()),
+            Func::Relu => Ok(if self.is_negative() { BigRational::zero() } else { self.clone() }),
+            Func::Exp | Func::Cosh | Func::Gauss if zero => Ok(one()),
+            Func::Sin | Func::Tan | Func::Tanh | Func::Atan | Func::Asin | Func::Sinh if zero => Ok(self.clone()),
+            Func::Cos if zero => Ok(one()),
+            Func::Sigmoid if zero => Ok(BigRational::new(1.into(), 2.into())),
+            Func::Log if self.is_one() => Ok(BigRational::zero()),
+            Func::Acos if self.is_one() => Ok(BigRational::zero()),
+            Func::Log if !self.is_positive() => {
+                Err(MathError::Domain { func: "log", detail: format!("log of {self} <= 0") })
+            }
+            Func::Asin | Func::Acos if self.abs() > one() => {
+                Err(MathError::Domain { func: f.name(), detail: format!("{self} is outside [-1, 1]") })
+            }
+            _ => Err(not_exact(f.name())),
+        }
+    }
+    fn max(&self, o: &Self) -> Self {
+        if o > self {
+            o.clone()
+        } else {
+            self.clone()
+        }
+    }
+    fn min(&self, o: &Self) -> Self {
+        if o < self {
+            o.clone()
+        } else {
+            self.clone()
+        }
+    }
+    fn sign(&self) -> Sign {
+        if self.is_zero() {
+            Sign::Zero
+        } else if self.is_positive() {
+            Sign::Pos
+        } else {
+            Sign::Neg
+        }
+    }
+    fn to_interval(&self, prec: u32) -> Interval {
+        Interval::from_rational(self, prec)
+    }
+}
+
+impl Scalar for Interval {
+    type Ctx = u32;
+    const EXACT: bool = false;
+    fn ctx(&self) -> u32 {
+        self.prec()
+    }
+    fn from_rational(q: &BigRational, prec: &u32) -> Self {
+        Interval::from_rational(q, *prec)
+    }
+    fn from_int(n: i64, prec: &u32) -> Self {
+        Interval::from_int(n, *prec)
+    }
+    fn constant(c: Constant, prec: &u32) -> MathResult<Self> {
+        Ok(match c {
+            Constant::Pi => Interval::pi(*prec),
+            Constant::E => Interval::e(*prec),
+        })
+    }
+    fn add(&self, o: &Self) -> Self {
+        Interval::add(self, o)
+    }
+    fn sub(&self, o: &Self) -> Self {
+        Interval::sub(self, o)
+    }
+    fn mul(&self, o: &Self) -> Self {
+        Interval::mul(self, o)
+    }
+    fn neg(&self) -> Self {
+        Interval::neg(self)
+    }
+    fn div(&self, o: &Self) -> MathResult<Self> {
+        Interval::div(self, o)
+    }
+    fn powi(&self, n: i64) -> MathResult<Self> {
+        Interval::powi(self, n)
+    }
+    fn powq(&self, q: &BigRational) -> MathResult<Self> {
+        Interval::powq(self, q)
+    }
+    fn apply(&self, f: Func) -> MathResult<Self> {
+        match f {
+            Func::Sqrt => self.sqrt(),
+            Func::Exp => self.exp(),
+            Func::Log => self.log(),
+            Func::Sin => self.sin(),
+            Func::Cos => self.cos(),
+            Func::Tan => self.tan(),
+            Func::Tanh => self.tanh(),
+            Func::Atan => self.atan(),
+            Func::Asin => self.asin(),
+            Func::Acos => self.acos(),
+            Func::Sinh => self.sinh(),
+            Func::Cosh => self.cosh(),
+            Func::Sigmoid => self.sigmoid(),
+            Func::Softplus => self.softplus(),
+            Func::Relu => Ok(self.relu()),
+            Func::Abs => Ok(self.abs()),
+            Func::Gauss => self.gauss(),
+        }
+    }
+    fn max(&self, o: &Self) -> Self {
+        Interval::max(self, o)
+    }
+    fn min(&self, o: &Self) -> Self {
+        Interval::min(self, o)
+    }
+    fn sign(&self) -> Sign {
+        if self.is_zero() {
+            Sign::Zero
+        } else if self.is_pos() {
+            Sign::Pos
+        } else if self.is_neg() {
+            Sign::Neg
+        } else {
+            Sign::Unknown
+        }
+    }
+    fn to_interval(&self, prec: u32) -> Interval {
+        if prec >= self.prec() {
+            self.clone()
+        } else {
+            self.with_prec(prec)
+        }
+    }
+}
+
+/// `f64`: plain floating point for the simulator and cross-checks. No guarantee.
+impl Scalar for f64 {
+    type Ctx = ();
+    const EXACT: bool = false;
+    fn ctx(&self) {}
+    fn from_rational(q: &BigRational, _: &()) -> Self {
+        q.to_f64().unwrap_or(f64::NAN)
+    }
+    fn from_int(n: i64, _: &()) -> Self {
+        n as f64
+    }
+    fn constant(c: Constant, _: &()) -> MathResult<Self> {
+        Ok(match c {
+            Constant::Pi => std::f64::consts::PI,
+            Constant::E => std::f64::consts::E,
+        })
+    }
+    fn add(&self, o: &Self) -> Self {
+        self + o
+    }
+    fn sub(&self, o: &Self) -> Self {
+        self - o
+    }
+    fn mul(&self, o: &Self) -> Self {
+        self * o
+    }
+    fn neg(&self) -> Self {
+        -self
+    }
+    fn div(&self, o: &Self) -> MathResult<Self> {
+        if *o == 0.0 {
+            Err(MathError::DivisionByZero)
+        } else {
+            Ok(self / o)
+        }
+    }
+    fn powi(&self, n: i64) -> MathResult<Self> {
+        if n < 0 && *self == 0.0 {
+            return Err(MathError::DivisionByZero);
+        }
+        Ok(f64::powi(*self, i32::try_from(n).map_err(|_| MathError::Overflow)?))
+    }
+    fn powq(&self, q: &BigRational) -> MathResult<Self> {
+        if q.is_integer() {
+            return Scalar::powi(self, q.to_integer().to_i64().ok_or(MathError::Overflow)?);
+        }
+        if *self < 0.0 {
+            return Err(MathError::Domain { func: "pow", detail: "a non-integer power of a negative number".into() });
+        }
+        Ok(self.powf(q.to_f64().unwrap_or(f64::NAN)))
+    }
+    fn apply(&self, f: Func) -> MathResult<Self> {
+        let x = *self;
+        let dom = |ok: bool, name: &'static str| -> MathResult<()> {
+            if ok {
+                Ok(())
+            } else {
+                Err(MathError::Domain { func: name, detail: format!("{x} is outside the domain") })
+            }
+        };
+        Ok(match f {
+            Func::Sqrt => {
+                dom(x >= 0.0, "sqrt")?;
+                x.sqrt()
+            }
+            Func::Exp => x.exp(),
+            Func::Log => {
+                dom(x > 0.0, "log")?;
+                x.ln()
+            }
+            Func::Sin => x.sin(),
+            Func::Cos => x.cos(),
+            Func::Tan => x.tan(),
+            Func::Tanh => x.tanh(),
+            Func::Atan => x.atan(),
+            Func::Asin => {
+                dom(x.abs() <= 1.0, "asin")?;
+                x.asin()
+            }
+            Func::Acos => {
+                dom(x.abs() <= 1.0, "acos")?;
+                x.acos()
+            }
+            Func::Sinh => x.sinh(),
+            Func::Cosh => x.cosh(),
+            Func::Sigmoid => 1.0 / (1.0 + (-x).exp()),
+            Func::Softplus => {
+                if x > 0.0 {
+                    x + (-x).exp().ln_1p()
+                } else {
+                    x.exp().ln_1p()
+                }
+            }
+            Func::Relu => x.max(0.0),
+            Func::Abs => x.abs(),
+            Func::Gauss => (-x * x).exp(),
+        })
+    }
+    fn max(&self, o: &Self) -> Self {
+        f64::max(*self, *o)
+    }
+    fn min(&self, o: &Self) -> Self {
+        f64::min(*self, *o)
+    }
+    fn sign(&self) -> Sign {
+        if *self > 0.0 {
+            Sign::Pos
+        } else if *self < 0.0 {
+            Sign::Neg
+        } else if *self == 0.0 {
+            Sign::Zero
+        } else {
+            Sign::Unknown
+        }
+    }
+    fn to_interval(&self, prec: u32) -> Interval {
+        let f = rug::Float::with_val(prec.max(53), *self);
+        Interval::point(f).unwrap_or_else(|_| Interval::entire(prec))
+    }
+}

@@ -1,0 +1,432 @@
+//! Truncated Taylor series (Taylor-mode automatic differentiation), generic over the scalar.
+//!
+//! A [`Series`] of order `n` holds `c[0..=n]`, the Taylor coefficients `u^(k)(t0)/k!` of a
+//! function `u(t)` at a point. Every operation maps the series of its arguments to the series
+//! of the result, using the standard recurrences (products, quotients, and the linear ODEs
+//! satisfied by `exp`, `log`, `sin`/`cos`, `tan`, powers, ...). The calculus is written once:
+//!
+//! - with `BigRational` coefficients every coefficient is the exact value;
+//! - with `Interval` coefficients every coefficient contains the exact value, for every choice
+//!   of the inputs' coefficients within their enclosures (each step is a composition of
+//!   inclusion-monotone interval operations);
+//! - with `f64` coefficients it is plain floating point.
+//!
+//! Non-smooth functions (`abs`, `relu`, `max`, `min`) differentiate only where the sign of
+//! their argument is certified; otherwise they return `NotDifferentiable` (order ≥ 1).
+
+use crate::error::{MathError, MathResult};
+use crate::expr::{Constant, Func};
+use crate::scalar::{Scalar, Sign};
+use num_rational::BigRational;
+use num_traits::ToPrimitive;
+
+/// The operations the expression evaluator needs; implemented by [`Series`] and by the
+/// multivariate jets of [`crate::jet`]. Writing the evaluator against this trait is what keeps
+/// one copy of the calculus.
+pub trait Algebra: Clone + Sized {
+    /// What is needed to build constants (scalar context, order, number of variables, ...).
+    type Ctx: Clone;
+    fn from_rational(q: &BigRational, ctx: &Self::Ctx) -> Self;
+    fn constant(c: Constant, ctx: &Self::Ctx) -> MathResult<Self>;
+    fn add(&self, o: &Self) -> Self;
+    fn sub(&self, o: &Self) -> Self;
+    fn mul(&self, o: &Self) -> Self;
+    fn neg(&self) -> Self;
+    fn div(&self, o: &Self) -> MathResult<Self>;
+    fn powi(&self, n: i64) -> MathResult<Self>;
+    fn powq(&self, q: &BigRational) -> MathResult<Self>;
+    fn apply(&self, f: Func) -> MathResult<Self>;
+    /// The certified sign of the value (order-0 part).
+    fn value_sign(&self) -> Sign;
+    /// True when only the value (no derivative) is carried.
+    fn is_value_only(&self) -> bool;
+    /// `max`/`min` on the value only (used when no derivative is carried).
+    fn value_max(&self, o: &Self) -> Self;
+    fn value_min(&self, o: &Self) -> Self;
+}
+
+/// A truncated Taylor series `c[0] + c[1] t + ... + c[n] t^n`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series<S> {
+    pub c: Vec<S>,
+}
+
+fn factorial_like<S: Scalar>(x: &S, k: usize) -> S {
+    let mut r = x.clone();
+    for i in 2..=k {
+        r = r.mul_int(i as i64);
+    }
+    r
+}
+
+impl<S: Scalar> Series<S> {
+    /// The constant series `a` of order `n`.
+    pub fn constant(a: S, n: usize) -> Self {
+        let z = S::from_int(0, &a.ctx());
+        let mut c = vec![z; n + 1];
+        c[0] = a;
+        Series { c }
+    }
+
+    /// The variable `t ↦ a + t` of order `n` (the independent variable at `a`).
+    pub fn variable(a: S, n: usize) -> Self {
+        Self::line(a.clone(), S::from_int(1, &a.ctx()), n)
+    }
+
+    /// The line `t ↦ a + d t` of order `n` (a coordinate along a direction).
+    pub fn line(a: S, d: S, n: usize) -> Self {
+        let mut s = Self::constant(a, n);
+        if n >= 1 {
+            s.c[1] = d;
+        }
+        s
+    }
+
+    /// The truncation order `n`.
+    pub fn order(&self) -> usize {
+        self.c.len() - 1
+    }
+
+    /// The k-th derivative `u^(k)(t0) = k! c[k]`.
+    pub fn derivative(&self, k: usize) -> S {
+        factorial_like(&self.c[k], k)
+    }
+
+    /// All derivatives `u(t0), u'(t0), ..., u^(n)(t0)`.
+    pub fn derivatives(&self) -> Vec<S> {
+        (0..self.c.len()).map(|k| self.derivative(k)).collect()
+    }
+
+    fn zero_like(&self) -> S {
+        S::from_int(0, &self.c[0].ctx())
+    }
+
+    /// Coefficient `k` of the product `a·b` (the Cauchy product), for `k ≤ n`.
+    fn prod_coef(a: &[S], b: &[S], k: usize) -> S {
+        let mut acc = a[0].mul(&b[k]);
+        for j in 1..=k {
+            acc = acc.add(&a[j].mul(&b[k - j]));
+        }
+        acc
+    }
+
+    /// The series of the derivative `u'`, of order `n-1` (coefficients `(k+1) c[k+1]`).
+    fn deriv_coefs(&self) -> Vec<S> {
+        (1..self.c.len()).map(|k| self.c[k].mul_int(k as i64)).collect()
+    }
+
+    /// Builds `f(u)` from `f0 = f(u0)` and the linear ODE `f' = u' · g`, where `g`'s
+    /// coefficient `m` is computed from `f[0..=m]` by `g_coef(f, m)` (so `g` may depend on f).
+    fn integrate_ode(&self, f0: S, mut g_coef: impl FnMut(&[S], usize) -> MathResult<S>) -> MathResult<Self> {
+        let n = self.order();
+        let du = self.deriv_coefs(); // du[i] = (i+1) u_{i+1}
+        let mut f = Vec::with_capacity(n + 1);
+        f.push(f0);
+        let mut g: Vec<S> = Vec::with_capacity(n);
+        for k in 1..=n {
+            g.push(g_coef(&f, k - 1)?);
+            // k f_k = sum_{j=0}^{k-1} du_j g_{k-1-j}
+            let s = Self::prod_coef(&du, &g, k - 1);
+            f.push(s.div_int(k as i64));
+        }
+        Ok(Series { c: f })
+    }
+
+    /// Integral of a known derivative series: `f_0 = f0`, `f_k = d_{k-1}/k`.
+    fn integrate(f0: S, d: &[S], n: usize) -> Self {
+        let mut c = Vec::with_capacity(n + 1);
+        c.push(f0);
+        for k in 1..=n {
+            c.push(d[k - 1].div_int(k as i64));
+        }
+        Series { c }
+    }
+
+    /// `u²`, using the symmetry of the Cauchy product and the scalar's tight square.
+    pub fn square(&self) -> MathResult<Self> {
+        let n = self.order();
+        let mut c = Vec::with_capacity(n + 1);
+        for k in 0..=n {
+            let mut acc: Option<S> = None;
+            for j in 0..(k + 1) / 2 {
+                let t = self.c[j].mul(&self.c[k - j]);
+                acc = Some(match acc {
+                    None => t,
+                    Some(a) => a.add(&t),
+                });
+            }
+            let mut v = match acc {
+                None => self.zero_like(),
+                Some(a) => a.mul_int(2),
+            };
+            if k % 2 == 0 {
+                v = v.add(&self.c[k / 2].powi(2)?);
+            }
+            c.push(v);
+        }
+        Ok(Series { c })
+    }
+
+    fn sqrt_series(&self) -> MathResult<Self> {
+        let n = self.order();
+        let s0 = self.c[0].apply(Func::Sqrt)?;
+        if n == 0 {
+            return Ok(Series { c: vec![s0] });
+        }
+        let two_s0 = s0.mul_int(2);
+        if two_s0.sign() != Sign::Pos {
+            return Err(MathError::NotDifferentiable { func: "sqrt" });
+        }
+        let mut c = vec![s0];
+        for k in 1..=n {
+            let mut acc = self.c[k].clone();
+            for j in 1..k {
+                acc = acc.sub(&c[j].mul(&c[k - j]));
+            }
+            c.push(acc.div(&two_s0)?);
+        }
+        Ok(Series { c })
+    }
+
+    /// `u^r` for a non-integer rational `r`, needing `u0 > 0` when derivatives are asked.
+    fn powq_series(&self, r: &BigRational) -> MathResult<Self> {
+        let n = self.order();
+        let p0 = self.c[0].powq(r)?;
+        if n == 0 {
+            return Ok(Series { c: vec![p0] });
+        }
+        if self.c[0].sign() != Sign::Pos {
+            return Err(MathError::NotDifferentiable { func: "pow" });
+        }
+        let ctx = self.c[0].ctx();
+        let rr = S::from_rational(r, &ctx);
+        let mut c = vec![p0];
+        // a0 k p_k = sum_{j=1}^{k} (r j - (k - j)) a_j p_{k-j}
+        for k in 1..=n {
+            let mut acc = self.zero_like();
+            for j in 1..=k {
+                let coef = rr.mul_int(j as i64).sub(&S::from_int((k - j) as i64, &ctx));
+                acc = acc.add(&coef.mul(&self.c[j]).mul(&c[k - j]));
+            }
+            c.push(acc.div(&self.c[0].mul_int(k as i64))?);
+        }
+        Ok(Series { c })
+    }
+}
+
+impl<S: Scalar> Algebra for Series<S> {
+    /// (scalar context, truncation order)
+    type Ctx = (S::Ctx, usize);
+
+    fn from_rational(q: &BigRational, ctx: &Self::Ctx) -> Self {
+        Series::constant(S::from_rational(q, &ctx.0), ctx.1)
+    }
+    fn constant(c: Constant, ctx: &Self::Ctx) -> MathResult<Self> {
+        Ok(Series::constant(S::constant(c, &ctx.0)?, ctx.1))
+    }
+    fn add(&self, o: &Self) -> Self {
+        Series { c: self.c.iter().zip(&o.c).map(|(a, b)| a.add(b)).collect() }
+    }
+    fn sub(&self, o: &Self) -> Self {
+        Series { c: self.c.iter().zip(&o.c).map(|(a, b)| a.sub(b)).collect() }
+    }
+    fn mul(&self, o: &Self) -> Self {
+        let n = self.order();
+        Series { c: (0..=n).map(|k| Self::prod_coef(&self.c, &o.c, k)).collect() }
+    }
+    fn neg(&self) -> Self {
+        Series { c: self.c.iter().map(|a| a.neg()).collect() }
+    }
+    fn div(&self, o: &Self) -> MathResult<Self> {
+        // q_k = (a_k - sum_{j=1}^{k} b_j q_{k-j}) / b_0
+        let n = self.order();
+        let b0 = &o.c[0];
+        let mut q: Vec<S> = Vec::with_capacity(n + 1);
+        for k in 0..=n {
+            let mut acc = self.c[k].clone();
+            for j in 1..=k {
+                acc = acc.sub(&o.c[j].mul(&q[k - j]));
+            }
+            q.push(acc.div(b0)?);
+        }
+        Ok(Series { c: q })
+    }
+    fn powi(&self, n: i64) -> MathResult<Self> {
+        let ord = self.order();
+        if n == 0 {
+            return Ok(Series::constant(S::from_int(1, &self.c[0].ctx()), ord));
+        }
+        if n < 0 {
+            let pos = self.powi(-n)?;
+            let one = Series::constant(S::from_int(1, &self.c[0].ctx()), ord);
+            return one.div(&pos);
+        }
+        // Binary powering by products (exact even at u0 = 0), then the tight scalar power
+        // for the value coefficient (both are enclosures of the same number).
+        let mut result: Option<Self> = None;
+        let mut base = self.clone();
+        let mut e = n;
+        while e > 0 {
+            if e & 1 == 1 {
+                result = Some(match result {
+                    None => base.clone(),
+                    Some(r) => r.mul(&base),
+                });
+            }
+            e >>= 1;
+            if e > 0 {
+                base = base.square()?;
+            }
+        }
+        let mut r = result.expect("n > 0");
+        r.c[0] = self.c[0].powi(n)?;
+        Ok(r)
+    }
+    fn powq(&self, q: &BigRational) -> MathResult<Self> {
+        if q.is_integer() {
+            return self.powi(q.to_integer().to_i64().ok_or(MathError::Overflow)?);
+        }
+        self.powq_series(q)
+    }
+    fn apply(&self, f: Func) -> MathResult<Self> {
+        let n = self.order();
+        let u0 = &self.c[0];
+        let ctx = u0.ctx();
+        let one = || S::from_int(1, &ctx);
+        match f {
+            Func::Exp => {
+                let f0 = u0.apply(Func::Exp)?;
+                self.integrate_ode(f0, |f, m| Ok(f[m].clone()))
+            }
+            Func::Log => {
+                let f0 = u0.apply(Func::Log)?;
+                let recip = Series::constant(one(), n).div(self)?;
+                Ok(Self::integrate(f0, &Self::mul_trunc(&self.deriv_coefs(), &recip.c, n), n))
+            }
+            Func::Sin | Func::Cos => {
+                let (s, c) = self.sin_cos()?;
+                Ok(if f == Func::Sin { s } else { c })
+            }
+            Func::Sinh | Func::Cosh => {
+                let (s, c) = self.sinh_cosh()?;
+                Ok(if f == Func::Sinh { s } else { c })
+            }
+            Func::Tan => {
+                // tan' = u' (1 + tan²)
+                let f0 = u0.apply(Func::Tan)?;
+                self.integrate_ode(f0, |f, m| {
+                    let sq = Self::prod_coef(f, f, m);
+                    Ok(if m == 0 { sq.add(&S::from_int(1, &f[0].ctx())) } else { sq })
+                })
+            }
+            Func::Tanh => {
+                let f0 = u0.apply(Func::Tanh)?;
+                self.integrate_ode(f0, |f, m| {
+                    let sq = Self::prod_coef(f, f, m).neg();
+                    Ok(if m == 0 { sq.add(&S::from_int(1, &f[0].ctx())) } else { sq })
+                })
+            }
+            Func::Sigmoid => {
+                // σ' = u' (σ - σ²)
+                let f0 = u0.apply(Func::Sigmoid)?;
+                self.integrate_ode(f0, |f, m| Ok(f[m].sub(&Self::prod_coef(f, f, m))))
+            }
+            Func::Softplus => {
+                // softplus' = u' σ(u)
+                let f0 = u0.apply(Func::Softplus)?;
+                if n == 0 {
+                    return Ok(Series { c: vec![f0] });
+                }
+                let sig = self.apply(Func::Sigmoid)?;
+                Ok(Self::integrate(f0, &Self::mul_trunc(&self.deriv_coefs(), &sig.c, n), n))
+            }
+            Func::Atan => {
+                let f0 = u0.apply(Func::Atan)?;
+                if n == 0 {
+                    return Ok(Series { c: vec![f0] });
+                }
+                let den = Series::constant(one(), n).add(&self.square()?);
+                let g = Series { c: self.deriv_coefs() }.div(&den.truncate(n - 1))?;
+                Ok(Self::integrate(f0, &g.c, n))
+            }
+            Func::Asin | Func::Acos => {
+                let f0 = u0.apply(f)?;
+                if n == 0 {
+                    return Ok(Series { c: vec![f0] });
+                }
+                let s = Series::constant(one(), n).sub(&self.square()?).truncate(n - 1);
+                let root = s.sqrt_series().map_err(|_| MathError::NotDifferentiable { func: f.name() })?;
+                let mut g = Series { c: self.deriv_coefs() }
+                    .div(&root)
+                    .map_err(|_| MathError::NotDifferentiable { func: f.name() })?;
+                if f == Func::Acos {
+                    g = g.neg();
+                }
+                Ok(Self::integrate(f0, &g.c, n))
+            }
+            Func::Sqrt => self.sqrt_series(),
+            Func::Gauss => self.square()?.neg().apply(Func::Exp),
+            Func::Abs | Func::Relu => {
+                let v = u0.apply(f)?;
+                if n == 0 {
+                    return Ok(Series { c: vec![v] });
+                }
+                match (u0.sign(), f) {
+                    (Sign::Pos, _) => Ok(self.clone()),
+                    (Sign::Neg, Func::Abs) => Ok(self.neg()),
+                    (Sign::Neg, _) => Ok(Series::constant(S::from_int(0, &ctx), n)),
+                    _ => Err(MathError::NotDifferentiable { func: f.name() }),
+                }
+            }
+        }
+    }
+    fn value_sign(&self) -> Sign {
+        self.c[0].sign()
+    }
+    fn is_value_only(&self) -> bool {
+        self.c.len() == 1
+    }
+    fn value_max(&self, o: &Self) -> Self {
+        Series { c: vec![self.c[0].max(&o.c[0])] }
+    }
+    fn value_min(&self, o: &Self) -> Self {
+        Series { c: vec![self.c[0].min(&o.c[0])] }
+    }
+}
+
+impl<S: Scalar> Series<S> {
+    /// The first `m+1` coefficients.
+    pub fn truncate(&self, m: usize) -> Self {
+        Series { c: self.c[..=m].to_vec() }
+    }
+
+    /// Product of two coefficient slices truncated to `n` coefficients (order n-1).
+    fn mul_trunc(a: &[S], b: &[S], n: usize) -> Vec<S> {
+        (0..n).map(|k| Self::prod_coef(a, b, k)).collect()
+    }
+
+    /// `(sin u, cos u)` together: `s' = u' c`, `c' = −u' s`.
+    pub fn sin_cos(&self) -> MathResult<(Self, Self)> {
+        self.trig_pair(false)
+    }
+
+    /// `(sinh u, cosh u)` together: `s' = u' c`, `c' = u' s`.
+    pub fn sinh_cosh(&self) -> MathResult<(Self, Self)> {
+        self.trig_pair(true)
+    }
+
+    fn trig_pair(&self, hyperbolic: bool) -> MathResult<(Self, Self)> {
+        let n = self.order();
+        let (fs, fc) = if hyperbolic { (Func::Sinh, Func::Cosh) } else { (Func::Sin, Func::Cos) };
+        let mut s = vec![self.c[0].apply(fs)?];
+        let mut c = vec![self.c[0].apply(fc)?];
+        let du = self.deriv_coefs();
+        for k in 1..=n {
+            let sk = Self::prod_coef(&du, &c, k - 1).div_int(k as i64);
+            let ck = Self::prod_coef(&du, &s, k - 1).div_int(k as i64);
+            s.push(sk);
+            c.push(if hyperbolic { ck } else { ck.neg() });
+        }
+        Ok((Series { c: s }, Series { c }))
+    }
+}
