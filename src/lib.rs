@@ -11,3 +11,7 @@ pub mod interval;
 pub mod jet;
 pub mod scalar;
 pub mod taylor;
+pub mod numfmt;
+pub mod krawczyk;
+pub mod parse;
+pub mod verbs;

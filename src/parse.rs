@@ -1,0 +1,1317 @@
+//! Parsing of loss expressions and command-line values (points, ranges, boxes, matrices).
+//!
+//! Guarantees:
+//! * **Exact numbers.** Every literal becomes an exact rational: `1.05` is 21/20, `1e-3` is
+//!   1/1000; nothing is ever rounded. Arithmetic on literals (`21/20`, `-3`, `2^-1`) is folded
+//!   exactly into a single [`Expr::Num`] when the operands are small (at most `FOLD_BITS` bits).
+//! * **Never panics** on any input string, and runs in time roughly linear in its length:
+//!   parser recursion is limited to [`MAX_NESTING`] levels, the resulting tree to
+//!   [`MAX_TREE_DEPTH`] levels (so recursive consumers of a parsed [`Expr`] are safe), and
+//!   literals to `MAX_NUMBER_CHARS` characters with decimal exponents up to ±`MAX_EXPONENT`.
+//! * **Errors carry a position:** [`ParseError::column`] is the 1-based *character* column in
+//!   the whole string given to the public function, even for sub-values such as `y=` in a point.
+//!
+//! Grammar (loosest first): `sum := product (('+'|'-') product)*`,
+//! `product := unary (('*'|'/') unary)*`, `unary := ('-'|'+') unary | power`,
+//! `power := primary (('^'|'**') unary)?` (right-associative, binds tighter than unary minus:
+//! `-x^2` is `-(x^2)`, `2^-1` is `2^(-1)`), `primary := number | name | name(args) | (sum)`.
+
+use crate::expr::{Constant, Expr, Func, Loss};
+use num_bigint::{BigInt, BigUint};
+use num_rational::BigRational;
+use num_traits::{Signed, ToPrimitive, Zero};
+use std::collections::{HashMap, HashSet};
+use std::fmt::{self, Write as _};
+
+/// Maximal nesting of parentheses, signs, powers and calls accepted by the parser.
+pub const MAX_NESTING: usize = 256;
+/// Maximal depth of a parsed expression tree (a chain `a + b + c + ...` is as deep as it is long).
+pub const MAX_TREE_DEPTH: usize = 1024;
+/// Maximal length in characters of one numeric literal.
+const MAX_NUMBER_CHARS: usize = 10_000;
+/// Maximal absolute value of a decimal exponent (`1e-1000` is the smallest power accepted).
+const MAX_EXPONENT: u64 = 1000;
+/// Constant folding is only done when the operands have at most this many bits together.
+const FOLD_BITS: u64 = 2048;
+
+/// A syntax error: a one-line message and the 1-based character column it refers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+    /// 1-based character (not byte) column in `source`; `len + 1` means "at the end".
+    pub column: usize,
+    pub source: String,
+}
+
+impl ParseError {
+    fn at(message: impl Into<String>, index: usize, source: &str) -> Self {
+        ParseError { message: message.into(), column: index + 1, source: source.to_string() }
+    }
+
+    /// Three lines: the message, the source indented by two spaces, and a caret under the column.
+    pub fn render(&self) -> String {
+        let shown: String = self.source.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        format!("{}\n  {}\n  {}^", self.message, shown, " ".repeat(self.column.saturating_sub(1)))
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at column {} of {:?}", self.message, self.column, self.source)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+// ---------------------------------------------------------------------------------------------
+// Lexer
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Num(BigRational),
+    Ident(String),
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    /// `^` or `**`.
+    Caret,
+    LParen,
+    RParen,
+    Comma,
+    End,
+}
+
+#[derive(Clone, Debug)]
+struct Token {
+    tok: Tok,
+    /// 0-based character index of the first character.
+    at: usize,
+    len: usize,
+}
+
+/// Tokenizes `chars[start..end]`; positions are indices into the whole `chars`.
+struct Lexer<'a> {
+    chars: &'a [char],
+    pos: usize,
+    end: usize,
+    source: &'a str,
+    /// How the end of the range is described in messages (`end of input`, `','`, `'..'`).
+    end_desc: String,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(chars: &'a [char], start: usize, end: usize, source: &'a str) -> Self {
+        let end = end.min(chars.len());
+        let end_desc = match chars.get(end) {
+            None => "end of input".to_string(),
+            Some('.') => "'..'".to_string(),
+            Some(c) => format!("'{}'", c.escape_debug()),
+        };
+        Lexer { chars, pos: start.min(end), end, source, end_desc }
+    }
+
+    fn peek(&self, i: usize) -> Option<char> {
+        if i < self.end {
+            self.chars.get(i).copied()
+        } else {
+            None
+        }
+    }
+
+    fn err(&self, message: impl Into<String>, at: usize) -> ParseError {
+        ParseError::at(message, at, self.source)
+    }
+
+    fn text(&self, at: usize, len: usize) -> String {
+        short(&self.chars.get(at..at + len).unwrap_or(&[]).iter().collect::<String>())
+    }
+
+    fn describe(&self, t: &Token) -> String {
+        match t.tok {
+            Tok::End => self.end_desc.clone(),
+            Tok::Num(_) => format!("number '{}'", self.text(t.at, t.len)),
+            Tok::Ident(_) => format!("identifier '{}'", self.text(t.at, t.len)),
+            _ => format!("'{}'", self.text(t.at, t.len)),
+        }
+    }
+
+    fn next(&mut self) -> Result<Token, ParseError> {
+        while self.peek(self.pos).is_some_and(|c| c.is_ascii_whitespace()) {
+            self.pos += 1;
+        }
+        let at = self.pos;
+        let Some(c) = self.peek(at) else { return Ok(Token { tok: Tok::End, at: self.end, len: 0 }) };
+        let (tok, len) = match c {
+            '+' => (Tok::Plus, 1),
+            '-' => (Tok::Minus, 1),
+            '*' if self.peek(at + 1) == Some('*') => (Tok::Caret, 2),
+            '*' => (Tok::Star, 1),
+            '/' => (Tok::Slash, 1),
+            '^' => (Tok::Caret, 1),
+            '(' => (Tok::LParen, 1),
+            ')' => (Tok::RParen, 1),
+            ',' => (Tok::Comma, 1),
+            c if c.is_ascii_digit() || c == '.' => return self.number(),
+            c if c.is_ascii_alphabetic() || c == '_' => {
+                let mut i = at;
+                while self.peek(i).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    i += 1;
+                }
+                (Tok::Ident(self.chars[at..i].iter().collect()), i - at)
+            }
+            c => return Err(self.err(format!("unexpected character '{}'", c.escape_debug()), at)),
+        };
+        self.pos = at + len;
+        Ok(Token { tok, at, len })
+    }
+
+    /// `digits [. digits] [(e|E) [+|-] digits]`, with at least one mantissa digit. A `.`
+    /// followed by another `.` is not a decimal point (it starts a range `..`).
+    fn number(&mut self) -> Result<Token, ParseError> {
+        let start = self.pos;
+        let digits_from = |mut i: usize| {
+            while self.peek(i).is_some_and(|c| c.is_ascii_digit()) {
+                i += 1;
+            }
+            i
+        };
+        let int_end = digits_from(start);
+        let (frac_start, mut i) = (int_end + 1, int_end);
+        if self.peek(int_end) == Some('.') && self.peek(int_end + 1) != Some('.') {
+            i = digits_from(frac_start);
+        }
+        let frac_end = i.max(frac_start);
+        if int_end == start && frac_end == frac_start {
+            return Err(self.err("unexpected character '.'", start));
+        }
+        let mut exponent: i64 = 0;
+        if matches!(self.peek(i), Some('e' | 'E')) {
+            let mut j = i + 1;
+            let negative = self.peek(j) == Some('-');
+            if matches!(self.peek(j), Some('+' | '-')) {
+                j += 1;
+            }
+            let exp_end = digits_from(j);
+            if exp_end == j {
+                let text = self.text(start, exp_end - start);
+                return Err(self.err(format!("malformed number '{text}' (the exponent needs digits)"), start));
+            }
+            let mut value: u64 = 0;
+            for k in j..exp_end {
+                let d = self.peek(k).and_then(|c| c.to_digit(10)).unwrap_or(0) as u64;
+                value = (value * 10 + d).min(MAX_EXPONENT + 1);
+            }
+            if value > MAX_EXPONENT {
+                let text = self.text(start, exp_end - start);
+                return Err(self.err(format!("exponent of '{text}' is too large (limit ±{MAX_EXPONENT})"), start));
+            }
+            exponent = if negative { -(value as i64) } else { value as i64 };
+            i = exp_end;
+        }
+        if self.peek(i).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+            let mut j = i;
+            while self.peek(j).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+                j += 1;
+            }
+            return Err(self.err(format!("malformed number '{}'", self.text(start, j - start)), start));
+        }
+        if i - start > MAX_NUMBER_CHARS {
+            return Err(self.err(format!("number too long (limit {MAX_NUMBER_CHARS} characters)"), start));
+        }
+        let frac = if frac_end > frac_start { &self.chars[frac_start..frac_end] } else { &[][..] };
+        let digits: String = self.chars[start..int_end].iter().chain(frac).collect();
+        let value = decimal_value(&digits, exponent - frac.len() as i64)
+            .ok_or_else(|| self.err("malformed number", start))?;
+        self.pos = i;
+        Ok(Token { tok: Tok::Num(value), at: start, len: i - start })
+    }
+}
+
+/// The exact value of `digits * 10^scale`, reduced without a general gcd.
+fn decimal_value(digits: &str, scale: i64) -> Option<BigRational> {
+    let significant = digits.trim_start_matches('0');
+    let mantissa = significant.trim_end_matches('0');
+    if mantissa.is_empty() {
+        return Some(BigRational::zero());
+    }
+    let scale = scale + (significant.len() - mantissa.len()) as i64;
+    let mut m = BigUint::parse_bytes(mantissa.as_bytes(), 10)?;
+    let k = u32::try_from(scale.unsigned_abs()).ok()?;
+    if scale >= 0 {
+        return Some(BigRational::from_integer(BigInt::from(m * BigUint::from(10u32).pow(k))));
+    }
+    // m / (2^k 5^k): cancel the factors 2 and 5 that m has.
+    let twos = m.trailing_zeros().unwrap_or(0).min(k as u64) as u32;
+    m >>= twos;
+    let mut fives = 0;
+    while fives < k && (&m % 5u32).is_zero() {
+        m /= 5u32;
+        fives += 1;
+    }
+    let den = BigUint::from(2u32).pow(k - twos) * BigUint::from(5u32).pow(k - fives);
+    Some(BigRational::new_raw(BigInt::from(m), BigInt::from(den)))
+}
+
+/// At most 40 characters of `s`, for messages.
+fn short(s: &str) -> String {
+    if s.chars().count() <= 40 {
+        s.to_string()
+    } else {
+        s.chars().take(40).collect::<String>() + "..."
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parser
+
+/// An expression under construction, with its tree depth.
+struct Node {
+    expr: Expr,
+    depth: usize,
+}
+
+impl Node {
+    fn leaf(expr: Expr) -> Node {
+        Node { expr, depth: 1 }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Op {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
+    Atan2,
+    Max,
+    Min,
+}
+
+/// How identifiers that are neither parameters nor constants are resolved.
+enum Names<'a> {
+    /// Variables numbered in order of first appearance.
+    Collect { index: HashMap<String, usize>, names: Vec<String> },
+    /// Only the given variables.
+    Fixed { index: HashMap<&'a str, usize>, names: &'a [String] },
+    /// No variables: a constant expression.
+    ConstOnly,
+}
+
+struct Parser<'a> {
+    lexer: Lexer<'a>,
+    tok: Token,
+    params: HashMap<&'a str, (&'a Expr, usize)>,
+    names: Names<'a>,
+    nesting: usize,
+    /// Message when the input is blank.
+    empty: &'static str,
+}
+
+const TWO_ARG: [&str; 3] = ["atan2", "max", "min"];
+
+fn is_function_name(name: &str) -> bool {
+    Func::from_name(name).is_some() || TWO_ARG.contains(&name)
+}
+
+fn is_reserved(name: &str) -> bool {
+    name == "pi" || name == "e" || is_function_name(name)
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn known_functions() -> String {
+    let mut names: Vec<&str> = Func::ALL.iter().map(|f| f.name()).collect();
+    names.push("ln");
+    names.extend(TWO_ARG);
+    names.join(", ")
+}
+
+fn expr_depth(e: &Expr) -> usize {
+    match e {
+        Expr::Num(_) | Expr::Const(_) | Expr::Var(_) => 1,
+        Expr::Neg(a) | Expr::Call(_, a) => 1 + expr_depth(a),
+        Expr::Add(a, b)
+        | Expr::Sub(a, b)
+        | Expr::Mul(a, b)
+        | Expr::Div(a, b)
+        | Expr::Pow(a, b)
+        | Expr::Atan2(a, b)
+        | Expr::Max(a, b)
+        | Expr::Min(a, b) => 1 + expr_depth(a).max(expr_depth(b)),
+    }
+}
+
+fn bits(q: &BigRational) -> u64 {
+    q.numer().bits() + q.denom().bits()
+}
+
+/// Exact value of `x op y` when it is defined and cheap; `None` keeps the operation symbolic.
+fn fold(op: Op, x: &BigRational, y: &BigRational) -> Option<BigRational> {
+    if bits(x) + bits(y) > FOLD_BITS {
+        return None;
+    }
+    match op {
+        Op::Add => Some(x + y),
+        Op::Sub => Some(x - y),
+        Op::Mul => Some(x * y),
+        Op::Div if !y.is_zero() => Some(x / y),
+        Op::Pow if y.is_integer() => {
+            let n = y.numer().to_i32()?;
+            let too_big = bits(x).saturating_mul(n.unsigned_abs() as u64) > FOLD_BITS;
+            if (x.is_zero() && n <= 0) || too_big {
+                None
+            } else {
+                Some(x.pow(n))
+            }
+        }
+        _ => None,
+    }
+}
+
+impl<'a> Parser<'a> {
+    fn new(
+        mut lexer: Lexer<'a>,
+        params: HashMap<&'a str, (&'a Expr, usize)>,
+        names: Names<'a>,
+        empty: &'static str,
+    ) -> Result<Self, ParseError> {
+        let tok = lexer.next()?;
+        Ok(Parser { lexer, tok, params, names, nesting: 0, empty })
+    }
+
+    fn bump(&mut self) -> Result<Token, ParseError> {
+        let next = self.lexer.next()?;
+        Ok(std::mem::replace(&mut self.tok, next))
+    }
+
+    fn err(&self, message: impl Into<String>, at: usize) -> ParseError {
+        self.lexer.err(message, at)
+    }
+
+    fn unexpected(&self, hint: &str) -> ParseError {
+        self.err(format!("unexpected {}{hint}", self.lexer.describe(&self.tok)), self.tok.at)
+    }
+
+    /// The whole range as one expression.
+    fn parse_all(&mut self) -> Result<Node, ParseError> {
+        if self.tok.tok == Tok::End {
+            return Err(self.err(self.empty, self.tok.at));
+        }
+        let node = self.sum()?;
+        match self.tok.tok {
+            Tok::End => Ok(node),
+            Tok::RParen => Err(self.err("unmatched ')'", self.tok.at)),
+            Tok::Num(_) | Tok::Ident(_) | Tok::LParen => Err(self.unexpected(" (missing operator?)")),
+            _ => Err(self.unexpected("")),
+        }
+    }
+
+    fn sum(&mut self) -> Result<Node, ParseError> {
+        let mut left = self.product()?;
+        loop {
+            let op = match self.tok.tok {
+                Tok::Plus => Op::Add,
+                Tok::Minus => Op::Sub,
+                _ => return Ok(left),
+            };
+            let at = self.bump()?.at;
+            let right = self.product()?;
+            left = self.binary(op, left, right, at)?;
+        }
+    }
+
+    fn product(&mut self) -> Result<Node, ParseError> {
+        let mut left = self.unary()?;
+        loop {
+            let op = match self.tok.tok {
+                Tok::Star => Op::Mul,
+                Tok::Slash => Op::Div,
+                _ => return Ok(left),
+            };
+            let at = self.bump()?.at;
+            let right = self.unary()?;
+            left = self.binary(op, left, right, at)?;
+        }
+    }
+
+    /// Every recursion of the parser passes through here, so this is where nesting is bounded.
+    fn unary(&mut self) -> Result<Node, ParseError> {
+        if self.nesting >= MAX_NESTING {
+            let msg = format!("expression nested too deeply (limit {MAX_NESTING} levels)");
+            return Err(self.err(msg, self.tok.at));
+        }
+        self.nesting += 1;
+        let result = match self.tok.tok {
+            Tok::Minus => {
+                let at = self.bump()?.at;
+                let operand = self.unary()?;
+                match operand.expr {
+                    Expr::Num(q) => Ok(Node::leaf(Expr::Num(-q))),
+                    e => self.wrap(Expr::Neg(Box::new(e)), operand.depth, at),
+                }
+            }
+            Tok::Plus => {
+                self.bump()?;
+                self.unary()
+            }
+            _ => self.power(),
+        };
+        self.nesting -= 1;
+        result
+    }
+
+    fn power(&mut self) -> Result<Node, ParseError> {
+        let base = self.primary()?;
+        if self.tok.tok != Tok::Caret {
+            return Ok(base);
+        }
+        let at = self.bump()?.at;
+        let exponent = self.unary()?;
+        self.binary(Op::Pow, base, exponent, at)
+    }
+
+    fn primary(&mut self) -> Result<Node, ParseError> {
+        if !matches!(self.tok.tok, Tok::Num(_) | Tok::Ident(_) | Tok::LParen) {
+            return Err(self.unexpected(""));
+        }
+        let t = self.bump()?;
+        match t.tok {
+            Tok::Num(q) => Ok(Node::leaf(Expr::Num(q))),
+            Tok::Ident(name) => self.identifier(name, t.at),
+            _ => {
+                let inner = self.sum()?;
+                self.close(t.at)?;
+                Ok(inner)
+            }
+        }
+    }
+
+    fn close(&mut self, open: usize) -> Result<(), ParseError> {
+        match self.tok.tok {
+            Tok::RParen => self.bump().map(|_| ()),
+            Tok::End => Err(self.err(format!("missing ')' to close '(' at column {}", open + 1), self.tok.at)),
+            _ => {
+                let found = self.lexer.describe(&self.tok);
+                let msg = format!("expected ')' to close '(' at column {}, found {found}", open + 1);
+                Err(self.err(msg, self.tok.at))
+            }
+        }
+    }
+
+    fn identifier(&mut self, name: String, at: usize) -> Result<Node, ParseError> {
+        if self.tok.tok == Tok::LParen {
+            return self.call(&name, at);
+        }
+        if let Some(&(value, depth)) = self.params.get(name.as_str()) {
+            return self.wrap(value.clone(), depth - 1, at);
+        }
+        match name.as_str() {
+            "pi" => return Ok(Node::leaf(Expr::Const(Constant::Pi))),
+            "e" => return Ok(Node::leaf(Expr::Const(Constant::E))),
+            _ => {}
+        }
+        if is_function_name(&name) {
+            return Err(self.err(format!("'{name}' is a function: write {name}(...)"), at));
+        }
+        let index = match &mut self.names {
+            Names::Collect { index, names } => *index.entry(name).or_insert_with_key(|name| {
+                names.push(name.clone());
+                names.len() - 1
+            }),
+            Names::Fixed { index, names } => match index.get(name.as_str()) {
+                Some(&i) => i,
+                None => {
+                    let list = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+                    let msg = format!("unknown identifier '{}' (variables: {})", short(&name), short(&list));
+                    return Err(self.err(msg, at));
+                }
+            },
+            Names::ConstOnly => return Err(self.err(format!("'{}' is not a constant", short(&name)), at)),
+        };
+        Ok(Node::leaf(Expr::Var(index)))
+    }
+
+    fn call(&mut self, name: &str, at: usize) -> Result<Node, ParseError> {
+        let two = match name {
+            "atan2" => Some(Op::Atan2),
+            "max" => Some(Op::Max),
+            "min" => Some(Op::Min),
+            _ => None,
+        };
+        let func = Func::from_name(name);
+        if two.is_none() && func.is_none() {
+            let msg = format!("unknown function '{}' (known: {})", short(name), known_functions());
+            return Err(self.err(msg, at));
+        }
+        let open = self.bump()?.at;
+        let mut args = Vec::new();
+        if self.tok.tok != Tok::RParen {
+            args.push(self.sum()?);
+            while self.tok.tok == Tok::Comma {
+                self.bump()?;
+                args.push(self.sum()?);
+            }
+        }
+        self.close(open)?;
+        let want = if two.is_some() { 2 } else { 1 };
+        if args.len() != want {
+            let plural = if want == 1 { "" } else { "s" };
+            return Err(self.err(format!("{name} takes {want} argument{plural}, got {}", args.len()), at));
+        }
+        let b = if want == 2 { args.pop() } else { None };
+        match (args.pop(), b, func, two) {
+            (Some(a), None, Some(f), _) => self.wrap(Expr::Call(f, Box::new(a.expr)), a.depth, at),
+            (Some(a), Some(b), _, Some(op)) => self.binary(op, a, b, at),
+            _ => Err(self.err("internal error: bad call", at)),
+        }
+    }
+
+    /// A node over children of maximal depth `child_depth`, checking the tree depth.
+    fn wrap(&self, expr: Expr, child_depth: usize, at: usize) -> Result<Node, ParseError> {
+        let depth = child_depth + 1;
+        if depth > MAX_TREE_DEPTH {
+            let msg = format!("expression too deep (limit {MAX_TREE_DEPTH} levels of operations)");
+            return Err(self.err(msg, at));
+        }
+        Ok(Node { expr, depth })
+    }
+
+    fn binary(&self, op: Op, a: Node, b: Node, at: usize) -> Result<Node, ParseError> {
+        if let (Expr::Num(x), Expr::Num(y)) = (&a.expr, &b.expr) {
+            if let Some(q) = fold(op, x, y) {
+                return Ok(Node::leaf(Expr::Num(q)));
+            }
+        }
+        let depth = a.depth.max(b.depth);
+        let (a, b) = (Box::new(a.expr), Box::new(b.expr));
+        let expr = match op {
+            Op::Add => Expr::Add(a, b),
+            Op::Sub => Expr::Sub(a, b),
+            Op::Mul => Expr::Mul(a, b),
+            Op::Div => Expr::Div(a, b),
+            Op::Pow => Expr::Pow(a, b),
+            Op::Atan2 => Expr::Atan2(a, b),
+            Op::Max => Expr::Max(a, b),
+            Op::Min => Expr::Min(a, b),
+        };
+        self.wrap(expr, depth, at)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public entry points
+
+/// Parses a loss expression. `params` are substituted by (a clone of) their constant value;
+/// with `vars = Some(list)` only those variables are allowed and `Loss::vars` is exactly `list`,
+/// with `None` variables are numbered in order of first appearance.
+pub fn parse_loss(src: &str, params: &[(String, Expr)], vars: Option<&[String]>) -> Result<Loss, ParseError> {
+    let chars: Vec<char> = src.chars().collect();
+    let fail = |msg: String| Err(ParseError::at(msg, 0, src));
+    let mut pmap = HashMap::new();
+    for (name, value) in params {
+        if is_reserved(name) {
+            return fail(format!("parameter name '{name}' is reserved"));
+        }
+        if !value.is_constant() {
+            return fail(format!("parameter '{name}' is not a constant"));
+        }
+        if pmap.insert(name.as_str(), (value, expr_depth(value))).is_some() {
+            return fail(format!("parameter '{name}' is given twice"));
+        }
+    }
+    let names = match vars {
+        None => Names::Collect { index: HashMap::new(), names: Vec::new() },
+        Some(list) => {
+            let mut index = HashMap::new();
+            for (i, name) in list.iter().enumerate() {
+                if !is_identifier(name) || is_reserved(name) {
+                    return fail(format!("invalid variable name '{}'", short(name)));
+                }
+                if pmap.contains_key(name.as_str()) {
+                    return fail(format!("'{name}' is both a variable and a parameter"));
+                }
+                if index.insert(name.as_str(), i).is_some() {
+                    return fail(format!("variable '{name}' is listed twice"));
+                }
+            }
+            Names::Fixed { index, names: list }
+        }
+    };
+    let lexer = Lexer::new(&chars, 0, chars.len(), src);
+    let mut parser = Parser::new(lexer, pmap, names, "empty expression")?;
+    let expr = parser.parse_all()?.expr;
+    let vars = match parser.names {
+        Names::Collect { names, .. } => names,
+        Names::Fixed { names, .. } => names.to_vec(),
+        Names::ConstOnly => Vec::new(),
+    };
+    Ok(Loss { expr, vars, source: src.to_string() })
+}
+
+/// Parses an exact rational: optional sign, a decimal literal, optionally `/` and another one
+/// (`-1.05`, `21/20`, `1e-12`). `1/0`, `inf`, `nan` and blank input are errors.
+pub fn parse_number(s: &str) -> Result<BigRational, ParseError> {
+    let chars: Vec<char> = s.chars().collect();
+    number_at(&chars, 0, chars.len(), s)
+}
+
+/// Parses a constant expression (no variables), e.g. `-pi/2`, `sqrt(2)`, `21/20`.
+pub fn parse_const_expr(s: &str) -> Result<Expr, ParseError> {
+    let chars: Vec<char> = s.chars().collect();
+    const_at(&chars, 0, chars.len(), s, "empty expression")
+}
+
+/// Parses `x=1,y=21/20,z=-pi/2` (values are constant expressions; names must be distinct).
+pub fn parse_point(s: &str) -> Result<Vec<(String, Expr)>, ParseError> {
+    let chars: Vec<char> = s.chars().collect();
+    named_items(&chars, s, "NAME=VALUE", |eq, end| const_at(&chars, eq + 1, end, s, "missing value after '='"))
+}
+
+/// Parses a range `A..B` of constant expressions (`0..2`, `1.5..2`, `-pi/2..0`).
+/// The order of the bounds is not checked.
+pub fn parse_range(s: &str) -> Result<(Expr, Expr), ParseError> {
+    let chars: Vec<char> = s.chars().collect();
+    range_at(&chars, 0, chars.len(), s)
+}
+
+/// Parses comma-separated ranges `0..2,0..2`.
+pub fn parse_box(s: &str) -> Result<Vec<(Expr, Expr)>, ParseError> {
+    let chars: Vec<char> = s.chars().collect();
+    if is_blank(&chars, 0, chars.len()) {
+        return Err(ParseError::at("empty box (expected ranges like 0..2,0..2)", 0, s));
+    }
+    split_commas(&chars, 0, chars.len()).into_iter().map(|(a, b)| range_at(&chars, a, b, s)).collect()
+}
+
+/// Parses named ranges `K=1..5/4,x=0..1` (names must be distinct).
+pub fn parse_named_box(s: &str) -> Result<Vec<(String, Expr, Expr)>, ParseError> {
+    let chars: Vec<char> = s.chars().collect();
+    let items = named_items(&chars, s, "NAME=LO..HI", |eq, end| range_at(&chars, eq + 1, end, s))?;
+    Ok(items.into_iter().map(|(name, (lo, hi))| (name, lo, hi)).collect())
+}
+
+/// Parses a matrix of exact numbers `[[1/2, 0.25], [-3, 1e-2]]`; rows must have equal,
+/// non-zero length.
+pub fn parse_matrix(s: &str) -> Result<Vec<Vec<BigRational>>, ParseError> {
+    let chars: Vec<char> = s.chars().collect();
+    let err = |msg: String, at: usize| ParseError::at(msg, at, s);
+    let found = |at: usize| chars.get(at).map_or("end of input".to_string(), |c| format!("'{}'", c.escape_debug()));
+    let skip = |mut i: usize| {
+        while chars.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = skip(0);
+    if chars.get(i) != Some(&'[') {
+        return Err(err(format!("expected '[' to start a matrix like [[1,2],[3,4]], found {}", found(i)), i));
+    }
+    i = skip(i + 1);
+    if chars.get(i) == Some(&']') {
+        return Err(err("matrix has no rows".into(), i));
+    }
+    let mut rows: Vec<Vec<BigRational>> = Vec::new();
+    loop {
+        if chars.get(i) != Some(&'[') {
+            return Err(err(format!("expected '[' to start row {}, found {}", rows.len() + 1, found(i)), i));
+        }
+        let open = i;
+        let close = (open + 1..chars.len()).find(|&j| matches!(chars[j], '[' | ']'));
+        let close = match close {
+            Some(j) if chars[j] == ']' => j,
+            Some(j) => return Err(err("unexpected '[' inside a row".into(), j)),
+            None => return Err(err(format!("missing ']' to close row {}", rows.len() + 1), chars.len())),
+        };
+        if is_blank(&chars, open + 1, close) {
+            return Err(err(format!("row {} is empty", rows.len() + 1), open));
+        }
+        let row = split_commas(&chars, open + 1, close)
+            .into_iter()
+            .map(|(a, b)| number_at(&chars, a, b, s))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(first) = rows.first() {
+            if first.len() != row.len() {
+                let msg = format!("row {} has {} entries but row 1 has {}", rows.len() + 1, row.len(), first.len());
+                return Err(err(msg, open));
+            }
+        }
+        rows.push(row);
+        i = skip(close + 1);
+        match chars.get(i) {
+            Some(',') => i = skip(i + 1),
+            Some(']') => break,
+            _ => return Err(err(format!("expected ',' or ']' after a row, found {}", found(i)), i)),
+        }
+    }
+    let end = skip(i + 1);
+    if end < chars.len() {
+        return Err(err(format!("unexpected {} after the matrix", found(end)), end));
+    }
+    Ok(rows)
+}
+
+/// Parses a comma-separated list of exact numbers `1,1/2,0.25`.
+pub fn parse_number_list(s: &str) -> Result<Vec<BigRational>, ParseError> {
+    let chars: Vec<char> = s.chars().collect();
+    if is_blank(&chars, 0, chars.len()) {
+        return Err(ParseError::at("empty list of numbers", 0, s));
+    }
+    split_commas(&chars, 0, chars.len()).into_iter().map(|(a, b)| number_at(&chars, a, b, s)).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers for sub-values; all positions are indices into the whole `chars`.
+
+fn is_blank(chars: &[char], start: usize, end: usize) -> bool {
+    chars.get(start..end).is_none_or(|s| s.iter().all(|c| c.is_ascii_whitespace()))
+}
+
+fn first_non_blank(chars: &[char], start: usize, end: usize) -> usize {
+    (start..end).find(|&i| !chars[i].is_ascii_whitespace()).unwrap_or(start)
+}
+
+/// Splits `chars[start..end]` at the commas outside parentheses and brackets.
+fn split_commas(chars: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
+    let (mut pieces, mut depth, mut from) = (Vec::new(), 0i64, start);
+    for (i, &c) in chars.iter().enumerate().take(end).skip(start) {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                pieces.push((from, i));
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    pieces.push((from, end));
+    pieces
+}
+
+fn const_at(chars: &[char], start: usize, end: usize, source: &str, empty: &'static str) -> Result<Expr, ParseError> {
+    let lexer = Lexer::new(chars, start, end, source);
+    let mut parser = Parser::new(lexer, HashMap::new(), Names::ConstOnly, empty)?;
+    Ok(parser.parse_all()?.expr)
+}
+
+fn number_at(chars: &[char], start: usize, end: usize, source: &str) -> Result<BigRational, ParseError> {
+    let mut lx = Lexer::new(chars, start, end, source);
+    let expected = |lx: &Lexer, t: &Token| {
+        let msg = format!("expected an exact number (like 1.05, 21/20 or 1e-3), found {}", lx.describe(t));
+        lx.err(msg, t.at)
+    };
+    let mut t = lx.next()?;
+    if t.tok == Tok::End {
+        return Err(lx.err("missing number", t.at));
+    }
+    let negative = t.tok == Tok::Minus;
+    if matches!(t.tok, Tok::Minus | Tok::Plus) {
+        t = lx.next()?;
+    }
+    let Tok::Num(mut q) = t.tok else { return Err(expected(&lx, &t)) };
+    t = lx.next()?;
+    if t.tok == Tok::Slash {
+        let d = lx.next()?;
+        match &d.tok {
+            Tok::Num(d) if d.is_zero() => return Err(lx.err("division by zero", t.at)),
+            Tok::Num(d) => q /= d,
+            _ => return Err(expected(&lx, &d)),
+        }
+        t = lx.next()?;
+    }
+    if t.tok != Tok::End {
+        return Err(lx.err(format!("unexpected {} after the number", lx.describe(&t)), t.at));
+    }
+    Ok(if negative { -q } else { q })
+}
+
+fn range_at(chars: &[char], start: usize, end: usize, source: &str) -> Result<(Expr, Expr), ParseError> {
+    let at = first_non_blank(chars, start, end);
+    let Some(dots) = (start..end.saturating_sub(1)).find(|&i| chars[i] == '.' && chars[i + 1] == '.') else {
+        let msg = if is_blank(chars, start, end) { "missing range" } else { "expected a range LO..HI" };
+        return Err(ParseError::at(format!("{msg} (e.g. 0..2)"), at, source));
+    };
+    if dots + 2 < end && chars[dots + 2] == '.' {
+        return Err(ParseError::at("ambiguous '...' (write 1.0..2 or 1..0.2)", dots, source));
+    }
+    let lo = const_at(chars, start, dots, source, "missing lower bound before '..'")?;
+    let hi = const_at(chars, dots + 2, end, source, "missing upper bound after '..'")?;
+    Ok((lo, hi))
+}
+
+/// Parses `name=VALUE,...` with distinct valid names; `value(eq, end)` parses one value.
+fn named_items<T>(
+    chars: &[char],
+    source: &str,
+    shape: &str,
+    mut value: impl FnMut(usize, usize) -> Result<T, ParseError>,
+) -> Result<Vec<(String, T)>, ParseError> {
+    let err = |msg: String, at: usize| ParseError::at(msg, at, source);
+    if is_blank(chars, 0, chars.len()) {
+        return Err(err(format!("empty list (expected {shape},...)"), 0));
+    }
+    let (mut items, mut seen) = (Vec::new(), HashSet::new());
+    for (a, b) in split_commas(chars, 0, chars.len()) {
+        let at = first_non_blank(chars, a, b);
+        let Some(eq) = (a..b).find(|&i| chars[i] == '=') else {
+            return Err(err(format!("expected {shape}"), at));
+        };
+        let name: String = chars[a..eq].iter().collect::<String>().trim().to_string();
+        if !is_identifier(&name) {
+            return Err(err(format!("expected a name before '=' (as in {shape})"), at));
+        }
+        if is_reserved(&name) {
+            return Err(err(format!("'{name}' is reserved and cannot be a name"), at));
+        }
+        if !seen.insert(name.clone()) {
+            return Err(err(format!("'{name}' is given twice"), at));
+        }
+        items.push((name, value(eq, b)?));
+    }
+    Ok(items)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+const SUM: u8 = 1;
+const PRODUCT: u8 = 2;
+const UNARY: u8 = 3;
+const POWER: u8 = 4;
+const ATOM: u8 = 5;
+
+fn precedence(e: &Expr) -> u8 {
+    match e {
+        Expr::Num(q) if q.is_negative() => UNARY,
+        Expr::Num(q) if !q.is_integer() => PRODUCT,
+        Expr::Add(..) | Expr::Sub(..) => SUM,
+        Expr::Mul(..) | Expr::Div(..) => PRODUCT,
+        Expr::Neg(_) => UNARY,
+        Expr::Pow(..) => POWER,
+        _ => ATOM,
+    }
+}
+
+/// Prints `expr` in the syntax of [`parse_loss`], with the fewest parentheses that keep the
+/// tree: `parse_loss(&to_source(e, vars), &[], Some(vars))` evaluates identically to `e`.
+/// Negative numbers and fractions are parenthesised inside products and powers (`x * (-3)`,
+/// `x^(1/2)`); a variable index outside `vars` is printed as `_<index>`.
+pub fn to_source(expr: &Expr, vars: &[String]) -> String {
+    let mut out = String::new();
+    write_expr(&mut out, expr, vars, 0, true);
+    out
+}
+
+fn write_expr(out: &mut String, e: &Expr, vars: &[String], min: u8, allow_unary: bool) {
+    let p = precedence(e);
+    let paren = p < min || (p == UNARY && !allow_unary);
+    if paren {
+        out.push('(');
+    }
+    let mut infix = |a: &Expr, op: &str, b: &Expr, p: u8| {
+        write_expr(out, a, vars, p, true);
+        out.push_str(op);
+        write_expr(out, b, vars, p + 1, false);
+    };
+    match e {
+        Expr::Add(a, b) => infix(a, " + ", b, SUM),
+        Expr::Sub(a, b) => infix(a, " - ", b, SUM),
+        Expr::Mul(a, b) => infix(a, " * ", b, PRODUCT),
+        Expr::Div(a, b) => infix(a, " / ", b, PRODUCT),
+        Expr::Num(q) if q.is_integer() => {
+            let _ = write!(out, "{}", q.numer());
+        }
+        Expr::Num(q) => {
+            let _ = write!(out, "{}/{}", q.numer(), q.denom());
+        }
+        Expr::Const(Constant::Pi) => out.push_str("pi"),
+        Expr::Const(Constant::E) => out.push('e'),
+        Expr::Var(i) => match vars.get(*i) {
+            Some(name) => out.push_str(name),
+            None => {
+                let _ = write!(out, "_{i}");
+            }
+        },
+        Expr::Neg(a) => {
+            out.push('-');
+            write_expr(out, a, vars, POWER, true);
+        }
+        Expr::Pow(a, b) => {
+            write_expr(out, a, vars, ATOM, true);
+            out.push('^');
+            write_expr(out, b, vars, POWER, true);
+        }
+        Expr::Call(f, a) => {
+            let _ = write!(out, "{f}(");
+            write_expr(out, a, vars, 0, true);
+            out.push(')');
+        }
+        Expr::Atan2(a, b) | Expr::Max(a, b) | Expr::Min(a, b) => {
+            let name = match e {
+                Expr::Atan2(..) => "atan2",
+                Expr::Max(..) => "max",
+                _ => "min",
+            };
+            let _ = write!(out, "{name}(");
+            write_expr(out, a, vars, 0, true);
+            out.push_str(", ");
+            write_expr(out, b, vars, 0, true);
+            out.push(')');
+        }
+    }
+    if paren {
+        out.push(')');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn q(n: i64, d: i64) -> BigRational {
+        BigRational::new(n.into(), d.into())
+    }
+    fn num(n: i64, d: i64) -> Expr {
+        Expr::Num(q(n, d))
+    }
+    fn bx(e: Expr) -> Box<Expr> {
+        Box::new(e)
+    }
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+    fn parse(s: &str) -> Expr {
+        parse_loss(s, &[], None).unwrap_or_else(|e| panic!("{e}")).expr
+    }
+    fn fail(s: &str) -> ParseError {
+        parse_loss(s, &[], None).expect_err(s)
+    }
+    const X: Expr = Expr::Var(0);
+    const Y: Expr = Expr::Var(1);
+
+    #[test]
+    fn precedence_and_associativity() {
+        assert_eq!(parse("2^3^2"), num(512, 1));
+        assert_eq!(parse("x^y^2"), Expr::Pow(bx(X), bx(Expr::Pow(bx(Y), bx(num(2, 1))))));
+        assert_eq!(parse("x**y**2"), parse("x^y^2"));
+        assert_eq!(parse("-x^2"), Expr::Neg(bx(Expr::Pow(bx(X), bx(num(2, 1))))));
+        assert_eq!(parse("-2^2"), num(-4, 1));
+        assert_eq!(parse("2^-1"), num(1, 2));
+        assert_eq!(parse("x^-y"), Expr::Pow(bx(X), bx(Expr::Neg(bx(Y)))));
+        assert_eq!(parse("x - y - 1"), Expr::Sub(bx(Expr::Sub(bx(X), bx(Y))), bx(num(1, 1))));
+        assert_eq!(parse("x / y / 2"), Expr::Div(bx(Expr::Div(bx(X), bx(Y))), bx(num(2, 1))));
+        assert_eq!(parse("x + y * 2"), Expr::Add(bx(X), bx(Expr::Mul(bx(Y), bx(num(2, 1))))));
+        assert_eq!(parse("(x + y) * 2"), Expr::Mul(bx(Expr::Add(bx(X), bx(Y))), bx(num(2, 1))));
+        assert_eq!(parse("+x"), X);
+        assert_eq!(parse("--x"), Expr::Neg(bx(Expr::Neg(bx(X)))));
+        assert_eq!(parse("x * -y"), Expr::Mul(bx(X), bx(Expr::Neg(bx(Y)))));
+        assert_eq!(parse("1 + 2 * 3 - 4 / 8"), num(13, 2));
+        assert_eq!(parse("0^0"), Expr::Pow(bx(num(0, 1)), bx(num(0, 1))));
+        assert_eq!(parse("1/0"), Expr::Div(bx(num(1, 1)), bx(num(0, 1))));
+        assert_eq!(parse("2^(1/2)"), Expr::Pow(bx(num(2, 1)), bx(num(1, 2))));
+        assert_eq!(parse("pi * e"), Expr::Mul(bx(Expr::Const(Constant::Pi)), bx(Expr::Const(Constant::E))));
+    }
+
+    #[test]
+    fn exact_decimals() {
+        assert_eq!(parse("1.05"), num(21, 20));
+        assert_eq!(parse("1e-3"), num(1, 1000));
+        assert_eq!(parse(".5"), num(1, 2));
+        assert_eq!(parse("5."), num(5, 1));
+        assert_eq!(parse("2.5E+3"), num(2500, 1));
+        assert_eq!(parse("0.1 + 0.2"), num(3, 10));
+        assert_eq!(parse("100e-2"), num(1, 1));
+        assert_eq!(parse("0.000"), num(0, 1));
+        assert_eq!(parse("0.0625"), num(1, 16));
+        assert_eq!(parse("1e-1000"), Expr::Num(BigRational::new(1.into(), BigInt::from(10).pow(1000))));
+        assert!(fail("1e1001").message.contains("too large"));
+        assert!(fail(&"1".repeat(MAX_NUMBER_CHARS + 1)).message.contains("too long"));
+    }
+
+    #[test]
+    fn functions() {
+        for f in Func::ALL {
+            assert_eq!(parse(&format!("{}(x)", f.name())), Expr::Call(f, bx(X)));
+            let e = fail(&format!("{}(x, 1)", f.name()));
+            assert_eq!(e.message, format!("{} takes 1 argument, got 2", f.name()));
+            let e = fail(&format!("1 + {}", f.name()));
+            assert!(e.message.contains("is a function") && e.column == 5, "{e}");
+        }
+        assert_eq!(parse("ln(x)"), Expr::Call(Func::Log, bx(X)));
+        assert_eq!(parse("atan2(x, y)"), Expr::Atan2(bx(X), bx(Y)));
+        assert_eq!(parse("max(x, y)"), Expr::Max(bx(X), bx(Y)));
+        assert_eq!(parse("min(x, y)"), Expr::Min(bx(X), bx(Y)));
+        assert_eq!(fail("atan2(x)").message, "atan2 takes 2 arguments, got 1");
+        assert_eq!(fail("max(x, y, 1)").message, "max takes 2 arguments, got 3");
+        assert_eq!(fail("min()").message, "min takes 2 arguments, got 0");
+        assert_eq!(fail("sin()").message, "sin takes 1 argument, got 0");
+        let e = fail("x + foo(1)");
+        assert!(e.message.starts_with("unknown function 'foo'") && e.message.contains("sigmoid, "), "{e}");
+        assert_eq!(e.column, 5);
+    }
+
+    #[test]
+    fn error_columns_and_rendering() {
+        let e = fail("x^2 + )");
+        assert_eq!(e.to_string(), "unexpected ')' at column 7 of \"x^2 + )\"");
+        assert_eq!(e.render(), "unexpected ')'\n  x^2 + )\n        ^");
+        let e = fail("sin(x");
+        assert_eq!((e.column, e.message.as_str()), (6, "missing ')' to close '(' at column 4"));
+        assert_eq!(fail("x)").message, "unmatched ')'");
+        assert_eq!(fail("(x y)").column, 4);
+        assert_eq!(fail("x^2 +").to_string(), "unexpected end of input at column 6 of \"x^2 +\"");
+        assert_eq!(fail("x * y + ü").column, 9);
+        assert_eq!(fail("x * y + ü").message, "unexpected character 'ü'");
+        assert_eq!(fail("x # 1").column, 3);
+        assert_eq!(fail("").message, "empty expression");
+        assert_eq!(fail("   ").column, 1);
+        assert_eq!(fail("2x").message, "malformed number '2x'");
+        assert_eq!(fail("1.2.3").message, "malformed number '1.2.3'");
+        assert_eq!(fail("x + 1e").column, 5);
+        assert_eq!(fail("x + 1e+").message, "malformed number '1e+' (the exponent needs digits)");
+        assert_eq!(fail("x + .").message, "unexpected character '.'");
+        assert_eq!(fail("x ** * y").column, 6);
+        assert!(fail("2 x").message.contains("missing operator"));
+        assert!(fail("a\nb").to_string().contains("\"a\\nb\""), "Display is one line");
+    }
+
+    #[test]
+    fn variables_and_parameters() {
+        let l = parse_loss("y + x*y + z", &[], None).unwrap();
+        assert_eq!(l.vars, names(&["y", "x", "z"]));
+        assert_eq!(l.source, "y + x*y + z");
+        let vars = names(&["x", "y", "w"]);
+        let l = parse_loss("y^2", &[], Some(&vars)).unwrap();
+        assert_eq!((l.expr, l.vars), (Expr::Pow(bx(Y), bx(num(2, 1))), vars.clone()));
+        let e = parse_loss("x + z", &[], Some(&vars[..2])).unwrap_err();
+        assert_eq!((e.message.as_str(), e.column), ("unknown identifier 'z' (variables: x, y)", 5));
+        let mu = vec![("mu".to_string(), num(1, 1))];
+        let l = parse_loss("(x^2 - mu)^2/4", &mu, None).unwrap();
+        assert_eq!((l.expr, l.vars), (parse("(x^2 - 1)^2/4"), names(&["x"])));
+        assert_eq!(parse_loss("2*mu", &mu, None).unwrap().expr, num(2, 1));
+        let half_pi = vec![("a".to_string(), parse_const_expr("-pi/2").unwrap())];
+        assert_eq!(parse_loss("x*a", &half_pi, None).unwrap().expr, parse("x*(-pi/2)"));
+        assert!(parse_loss("x", &[("e".into(), num(1, 1))], None).is_err());
+        assert!(parse_loss("x", &[("mu".into(), X)], None).is_err());
+        assert!(parse_loss("x", &mu, Some(&names(&["x", "mu"]))).is_err());
+        assert!(parse_loss("x", &[], Some(&names(&["x", "x"]))).is_err());
+        assert!(parse_loss("x", &[], Some(&names(&["x", "pi"]))).is_err());
+        assert!(parse_loss("x", &[], Some(&names(&["sin"]))).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("{}x{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(fail(&deep).message.contains("nested too deeply"));
+        assert!(fail(&format!("{}x", "-".repeat(10_000))).message.contains("nested too deeply"));
+        assert!(fail(&format!("{}x", "sin(".repeat(10_000))).message.contains("nested too deeply"));
+        assert!(fail(&"x^".repeat(10_000)).message.contains("nested too deeply"));
+        assert!(fail(&vec!["x"; 5000].join("+")).message.contains("too deep"));
+        let ok = format!("{}x{}", "(".repeat(200), ")".repeat(200));
+        assert_eq!(parse(&ok), X);
+        assert!(parse_loss(&vec!["x"; 1000].join("+"), &[], None).is_ok());
+        // A big balanced expression parses (in linear time).
+        let mut s = "x".to_string();
+        for _ in 0..14 {
+            s = format!("({s} + {s})");
+        }
+        assert!(parse_loss(&s, &[], None).is_ok());
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number("-1.05").unwrap(), q(-21, 20));
+        assert_eq!(parse_number("21/20").unwrap(), q(21, 20));
+        assert_eq!(parse_number(" -3/4 ").unwrap(), q(-3, 4));
+        assert_eq!(parse_number("1e-12").unwrap(), q(1, 1_000_000_000_000));
+        assert_eq!(parse_number("0.5e2").unwrap(), q(50, 1));
+        assert_eq!(parse_number("+7").unwrap(), q(7, 1));
+        assert_eq!(parse_number("1/0").unwrap_err().message, "division by zero");
+        for bad in ["inf", "nan", "-inf", "", "1 2", "1/", "x", "1/-2", "--1", "1+1"] {
+            assert!(parse_number(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_number("").unwrap_err().message, "missing number");
+        assert!(parse_number("inf").unwrap_err().message.starts_with("expected an exact number"));
+        assert_eq!(parse_number_list("1,1/2, 0.25").unwrap(), vec![q(1, 1), q(1, 2), q(1, 4)]);
+        assert_eq!(parse_number_list("1,,2").unwrap_err().column, 3);
+        assert!(parse_number_list("").is_err());
+    }
+
+    #[test]
+    fn constant_expressions() {
+        assert_eq!(parse_const_expr("21/20").unwrap(), num(21, 20));
+        assert_eq!(parse_const_expr("sqrt(2)").unwrap(), Expr::Call(Func::Sqrt, bx(num(2, 1))));
+        let neg_pi = Expr::Neg(bx(Expr::Const(Constant::Pi)));
+        assert_eq!(parse_const_expr("-pi/2").unwrap(), Expr::Div(bx(neg_pi), bx(num(2, 1))));
+        let e = parse_const_expr("1 + x").unwrap_err();
+        assert_eq!((e.message.as_str(), e.column), ("'x' is not a constant", 5));
+    }
+
+    #[test]
+    fn ranges_and_boxes() {
+        assert_eq!(parse_range("1.5..2").unwrap(), (num(3, 2), num(2, 1)));
+        assert_eq!(parse_range("0..2").unwrap(), (num(0, 1), num(2, 1)));
+        assert_eq!(parse_range("1..5/4").unwrap(), (num(1, 1), num(5, 4)));
+        assert_eq!(parse_range("1e-3..2").unwrap(), (num(1, 1000), num(2, 1)));
+        assert_eq!(parse_range(".5 .. 1.").unwrap(), (num(1, 2), num(1, 1)));
+        assert_eq!(parse_range("-pi/2..0").unwrap(), (parse_const_expr("-pi/2").unwrap(), num(0, 1)));
+        assert_eq!(parse_range("2..1").unwrap(), (num(2, 1), num(1, 1)), "order is not checked");
+        assert!(parse_range("1...2").unwrap_err().message.contains("ambiguous"));
+        assert_eq!(parse_range("..2").unwrap_err().message, "missing lower bound before '..'");
+        assert_eq!(parse_range("1..").unwrap_err().message, "missing upper bound after '..'");
+        assert_eq!(parse_range("0..x").unwrap_err().column, 4);
+        assert!(parse_range("3").is_err());
+        assert_eq!(parse_range("(1..2)").unwrap_err().message, "missing ')' to close '(' at column 1");
+        let b = parse_box("0..2, 0..atan2(1,2)").unwrap();
+        assert_eq!(b[0], (num(0, 1), num(2, 1)));
+        assert_eq!(b[1].1, Expr::Atan2(bx(num(1, 1)), bx(num(2, 1))));
+        assert_eq!(parse_box("0..2,").unwrap_err().column, 6);
+        assert!(parse_box("").is_err());
+        let nb = parse_named_box("K=1..5/4, x=0..1").unwrap();
+        assert_eq!(nb, vec![("K".into(), num(1, 1), num(5, 4)), ("x".into(), num(0, 1), num(1, 1))]);
+        assert_eq!(parse_named_box("x=0..1,x=1..2").unwrap_err().column, 8);
+        assert!(parse_named_box("pi=0..1").is_err());
+        assert!(parse_named_box("0..1").is_err());
+    }
+
+    #[test]
+    fn points() {
+        let p = parse_point("x=1,y=21/20, z=-pi/2").unwrap();
+        assert_eq!(p[0], ("x".to_string(), num(1, 1)));
+        assert_eq!(p[1], ("y".to_string(), num(21, 20)));
+        assert_eq!(p[2], ("z".to_string(), parse_const_expr("-pi/2").unwrap()));
+        let p = parse_point("x=atan2(1,2),y=max(1, 2)").unwrap();
+        assert_eq!(p[0].1, Expr::Atan2(bx(num(1, 1)), bx(num(2, 1))));
+        assert_eq!(p.len(), 2);
+        let e = parse_point("x=1,x=2").unwrap_err();
+        assert_eq!((e.message.as_str(), e.column), ("'x' is given twice", 5));
+        assert_eq!(parse_point("x=1,y").unwrap_err().column, 5);
+        assert_eq!(parse_point("x=y").unwrap_err().message, "'y' is not a constant");
+        assert_eq!(parse_point("x=").unwrap_err().message, "missing value after '='");
+        assert!(parse_point("1=2").is_err());
+    }
+
+    #[test]
+    fn matrices() {
+        let m = parse_matrix("[[1,2],[3,4]]").unwrap();
+        assert_eq!(m, vec![vec![q(1, 1), q(2, 1)], vec![q(3, 1), q(4, 1)]]);
+        let m = parse_matrix(" [ [1/2, 0.25], [-3, 1e-2] ] ").unwrap();
+        assert_eq!(m, vec![vec![q(1, 2), q(1, 4)], vec![q(-3, 1), q(1, 100)]]);
+        assert_eq!(parse_matrix("[[5]]").unwrap(), vec![vec![q(5, 1)]]);
+        let e = parse_matrix("[[1,2],[3]]").unwrap_err();
+        assert_eq!((e.message.as_str(), e.column), ("row 2 has 1 entries but row 1 has 2", 8));
+        assert_eq!(parse_matrix("[]").unwrap_err().message, "matrix has no rows");
+        assert_eq!(parse_matrix("[[]]").unwrap_err().message, "row 1 is empty");
+        assert_eq!(parse_matrix("[[1,x]]").unwrap_err().column, 5);
+        for bad in ["", "[[1,2]", "[[1,2]]x", "[[1,2],]", "[1,2]", "[[1,[2]]]", "[[1 2]]", "[[1/0]]"] {
+            assert!(parse_matrix(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn printing() {
+        let vars = names(&["x", "y"]);
+        let show = |s: &str| to_source(&parse_loss(s, &[], Some(&vars)).unwrap().expr, &vars);
+        assert_eq!(show("x^2 - 3*x + 1.05"), "x^2 - 3 * x + 21/20");
+        assert_eq!(show("x*(-3) + y*0.5"), "x * (-3) + y * (1/2)");
+        assert_eq!(show("(-2)^x + x^(1/2) + x^-1"), "(-2)^x + x^(1/2) + x^(-1)");
+        assert_eq!(show("-(-x) - (x - y) + (x + y)"), "-(-x) - (x - y) + (x + y)");
+        assert_eq!(show("x - -0.5 + -2*y"), "x - (-1/2) + -2 * y");
+        assert_eq!(show("(x^y)^2 + x^y^2 + -x^2"), "(x^y)^2 + x^y^2 + (-x^2)");
+        assert_eq!(show("atan2(max(x, pi), min(e, sin(y)))"), "atan2(max(x, pi), min(e, sin(y)))");
+        assert_eq!(to_source(&Expr::Var(7), &vars), "_7");
+    }
+
+    fn arb_expr() -> impl Strategy<Value = Expr> {
+        let leaf = prop_oneof![
+            (-30i64..30, 1i64..6).prop_map(|(n, d)| num(n, d)),
+            prop_oneof![Just(Constant::Pi), Just(Constant::E)].prop_map(Expr::Const),
+            (0usize..3).prop_map(Expr::Var),
+        ];
+        leaf.prop_recursive(6, 64, 2, |inner| {
+            let pair = || (inner.clone(), inner.clone());
+            prop_oneof![
+                inner.clone().prop_map(|a| Expr::Neg(bx(a))),
+                pair().prop_map(|(a, b)| Expr::Add(bx(a), bx(b))),
+                pair().prop_map(|(a, b)| Expr::Sub(bx(a), bx(b))),
+                pair().prop_map(|(a, b)| Expr::Mul(bx(a), bx(b))),
+                pair().prop_map(|(a, b)| Expr::Div(bx(a), bx(b))),
+                pair().prop_map(|(a, b)| Expr::Pow(bx(a), bx(b))),
+                pair().prop_map(|(a, b)| Expr::Atan2(bx(a), bx(b))),
+                pair().prop_map(|(a, b)| Expr::Max(bx(a), bx(b))),
+                pair().prop_map(|(a, b)| Expr::Min(bx(a), bx(b))),
+                (0..Func::ALL.len(), inner.clone()).prop_map(|(i, a)| Expr::Call(Func::ALL[i], bx(a))),
+            ]
+        })
+    }
+
+    /// Exact value at x=3/7, y=-2, z=5/3 of the rational part of the language; None elsewhere.
+    fn eval(e: &Expr) -> Option<BigRational> {
+        Some(match e {
+            Expr::Num(v) => v.clone(),
+            Expr::Var(i) => [q(3, 7), q(-2, 1), q(5, 3)][*i].clone(),
+            Expr::Neg(a) => -eval(a)?,
+            Expr::Add(a, b) => eval(a)? + eval(b)?,
+            Expr::Sub(a, b) => eval(a)? - eval(b)?,
+            Expr::Mul(a, b) => eval(a)? * eval(b)?,
+            Expr::Div(a, b) => {
+                let d = eval(b)?;
+                if d.is_zero() {
+                    return None;
+                }
+                eval(a)? / d
+            }
+            Expr::Pow(a, b) => {
+                let (base, n) = (eval(a)?, eval(b)?);
+                let n = n.is_integer().then(|| n.numer().to_i32()).flatten().filter(|n| n.abs() <= 4)?;
+                if base.is_zero() && n <= 0 {
+                    return None;
+                }
+                base.pow(n)
+            }
+            _ => return None,
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn to_source_round_trips(e in arb_expr()) {
+            let vars = names(&["x", "y", "z"]);
+            let s = to_source(&e, &vars);
+            let p1 = parse_loss(&s, &[], Some(&vars)).map_err(|err| TestCaseError::fail(err.render()))?;
+            prop_assert_eq!(eval(&p1.expr), eval(&e), "{}", s);
+            let s1 = to_source(&p1.expr, &vars);
+            let p2 = parse_loss(&s1, &[], Some(&vars)).map_err(|err| TestCaseError::fail(err.render()))?;
+            prop_assert_eq!(&p2.expr, &p1.expr, "{} / {}", s, s1);
+            prop_assert_eq!(to_source(&p2.expr, &vars), s1);
+        }
+
+        #[test]
+        fn never_panics(s in prop_oneof![any::<String>(), "[-+*/^()., =\\[\\]0-9eExyzpisnqrt_é]{0,60}"]) {
+            let len = s.chars().count();
+            let check = |e: ParseError| assert!(e.column >= 1 && e.column <= len + 1 && e.source == s, "{e:?}");
+            let vars = names(&["x", "y"]);
+            let _ = parse_loss(&s, &[], None).map_err(check);
+            let _ = parse_loss(&s, &[("p".into(), num(1, 2))], Some(&vars)).map_err(check);
+            let _ = parse_number(&s).map_err(check);
+            let _ = parse_const_expr(&s).map_err(check);
+            let _ = parse_point(&s).map_err(check);
+            let _ = parse_range(&s).map_err(check);
+            let _ = parse_box(&s).map_err(check);
+            let _ = parse_named_box(&s).map_err(check);
+            let _ = parse_matrix(&s).map_err(check);
+            let _ = parse_number_list(&s).map_err(check);
+            if let Ok(l) = parse_loss(&s, &[], None) {
+                let again = parse_loss(&to_source(&l.expr, &l.vars), &[], Some(&l.vars));
+                prop_assert!(again.is_ok(), "{}", s);
+            }
+        }
+    }
+}
