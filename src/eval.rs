@@ -6,13 +6,14 @@
 //! rationals give exact values, intervals give enclosures, f64 gives plain floats.
 //!
 //! [`derivatives_best`] is the "exact whenever possible" policy: it first evaluates in exact
-//! rationals and falls back to intervals only if some value is not rational
-//! (`MathError::NotExact`).
+//! rationals, then in Q[π] (exact at points such as `-pi/2`), and falls back to intervals only
+//! if some value is not exact there (`MathError::NotExact`).
 
 use crate::error::{MathError, MathResult};
 use crate::expr::{Constant, Expr, Func, Loss};
 use crate::interval::Interval;
 use crate::jet::Jet;
+use crate::pipoly::PiPoly;
 use crate::scalar::{Scalar, Sign};
 use crate::taylor::{Algebra, Series};
 use num_rational::BigRational;
@@ -144,10 +145,12 @@ pub fn value<S: Scalar>(loss: &Loss, at: &[S], ctx: &S::Ctx) -> MathResult<S> {
     Ok(eval(&loss.expr, &vars, &(ctx.clone(), 0))?.c.swap_remove(0))
 }
 
-/// A number that is known exactly, or only enclosed.
+/// A number that is known exactly (a rational, or an element of Q[π]), or only enclosed.
 #[derive(Clone, Debug)]
 pub enum Num {
     Exact(BigRational),
+    /// Exact, with a π part (e.g. `-pi/2`).
+    Pi(PiPoly),
     Enclosed(Interval),
 }
 
@@ -156,29 +159,48 @@ impl Num {
     pub fn to_interval(&self, prec: u32) -> Interval {
         match self {
             Num::Exact(q) => Interval::from_rational(q, prec),
+            Num::Pi(p) => p.enclose(prec),
             Num::Enclosed(i) => i.clone(),
         }
     }
-    /// The exact value, if known.
+    /// The exact rational value, if known.
     pub fn exact(&self) -> Option<&BigRational> {
         match self {
             Num::Exact(q) => Some(q),
+            _ => None,
+        }
+    }
+    /// The exact value in Q[π], if known.
+    pub fn pi_exact(&self) -> Option<PiPoly> {
+        match self {
+            Num::Exact(q) => Some(PiPoly::rational(q.clone())),
+            Num::Pi(p) => Some(p.clone()),
             Num::Enclosed(_) => None,
+        }
+    }
+    /// True when the value is known exactly.
+    pub fn is_exact(&self) -> bool {
+        !matches!(self, Num::Enclosed(_))
+    }
+    /// From an element of Q[π], as a rational when it has no π part.
+    pub fn from_pipoly(p: PiPoly) -> Num {
+        match p.as_rational() {
+            Some(q) => Num::Exact(q),
+            None => Num::Pi(p),
         }
     }
 }
 
-/// Evaluates a constant expression (a point coordinate such as `-pi/2`): exactly when rational,
-/// otherwise as an enclosure at `prec` bits.
+/// Evaluates a constant expression (a point coordinate such as `-pi/2`): exactly when it lies
+/// in Q[π] with an exact evaluation, otherwise as an enclosure at `prec` bits.
 pub fn const_value(e: &Expr, prec: u32) -> MathResult<Num> {
     if let Some(q) = fold_rational(e) {
         return Ok(Num::Exact(q));
     }
-    match value::<BigRational>(&Loss { expr: e.clone(), vars: vec![], source: String::new() }, &[], &()) {
-        Ok(q) => Ok(Num::Exact(q)),
-        Err(MathError::NotExact { .. }) => {
-            Ok(Num::Enclosed(value::<Interval>(&Loss { expr: e.clone(), vars: vec![], source: String::new() }, &[], &prec)?))
-        }
+    let loss = Loss { expr: e.clone(), vars: vec![], source: String::new() };
+    match value::<PiPoly>(&loss, &[], &()) {
+        Ok(p) => Ok(Num::from_pipoly(p)),
+        Err(MathError::NotExact { .. }) => Ok(Num::Enclosed(value::<Interval>(&loss, &[], &prec)?)),
         Err(e) => Err(e),
     }
 }
@@ -188,12 +210,20 @@ pub fn const_value(e: &Expr, prec: u32) -> MathResult<Num> {
 ///
 /// Guarantee: entry `k` is `f^(k)` of `t ↦ f(θ + t d)` at 0, exact (`Num::Exact`) or enclosed.
 pub fn derivatives_best(loss: &Loss, theta: &[Num], dir: &[Num], order: usize, prec: u32) -> MathResult<Vec<Num>> {
-    let all_exact = theta.iter().chain(dir).all(|n| n.exact().is_some());
-    if all_exact {
+    if theta.iter().chain(dir).all(|n| n.exact().is_some()) {
         let t: Vec<BigRational> = theta.iter().map(|n| n.exact().unwrap().clone()).collect();
         let d: Vec<BigRational> = dir.iter().map(|n| n.exact().unwrap().clone()).collect();
         match along(loss, &t, &d, order) {
             Ok(s) => return Ok(s.derivatives().into_iter().map(Num::Exact).collect()),
+            Err(MathError::NotExact { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if theta.iter().chain(dir).all(|n| n.is_exact()) {
+        let t: Vec<PiPoly> = theta.iter().map(|n| n.pi_exact().unwrap()).collect();
+        let d: Vec<PiPoly> = dir.iter().map(|n| n.pi_exact().unwrap()).collect();
+        match along(loss, &t, &d, order) {
+            Ok(s) => return Ok(s.derivatives().into_iter().map(Num::from_pipoly).collect()),
             Err(MathError::NotExact { .. }) => {}
             Err(e) => return Err(e),
         }

@@ -15,3 +15,4 @@ pub mod numfmt;
 pub mod krawczyk;
 pub mod parse;
 pub mod verbs;
+pub mod pipoly;

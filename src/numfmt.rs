@@ -40,6 +40,10 @@ impl NumJson {
     pub fn from_num(n: &Num, prec: u32) -> NumJson {
         match n {
             Num::Exact(q) => NumJson::exact(q, prec),
+            Num::Pi(p) => {
+                let (lo, hi) = p.enclose(prec).to_decimal_strings(digits_for_prec(prec));
+                NumJson { exact: Some(p.to_string()), lo, hi }
+            }
             Num::Enclosed(i) => NumJson::enclosed(i),
         }
     }
@@ -48,7 +52,7 @@ impl NumJson {
 impl fmt::Display for NumJson {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.exact {
-            Some(e) if e.contains('/') => write!(f, "{e}  (≈ {})", self.lo),
+            Some(e) if e.contains('/') || e.contains("pi") => write!(f, "{e}  (≈ {})", self.lo),
             Some(e) => write!(f, "{e}"),
             None if self.lo == self.hi => write!(f, "{}", self.lo),
             None => write!(f, "[{}, {}]", self.lo, self.hi),

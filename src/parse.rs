@@ -4,10 +4,10 @@
 //! * **Exact numbers.** Every literal becomes an exact rational: `1.05` is 21/20, `1e-3` is
 //!   1/1000; nothing is ever rounded. Arithmetic on literals (`21/20`, `-3`, `2^-1`) is folded
 //!   exactly into a single [`Expr::Num`] when the operands are small (at most `FOLD_BITS` bits).
-//! * **Never panics** on any input string, and runs in time roughly linear in its length:
-//!   parser recursion is limited to [`MAX_NESTING`] levels, the resulting tree to
-//!   [`MAX_TREE_DEPTH`] levels (so recursive consumers of a parsed [`Expr`] are safe), and
-//!   literals to `MAX_NUMBER_CHARS` characters with decimal exponents up to ±`MAX_EXPONENT`.
+//! * **Never panics** on any input string, and runs in time roughly linear in its length. The
+//!   parser does not recurse (it uses explicit stacks); parsed trees are at most [`MAX_DEPTH`]
+//!   deep, so recursive consumers of a parsed [`Expr`] are safe; literals are limited to
+//!   `MAX_NUMBER_CHARS` characters with decimal exponents up to ±`MAX_EXPONENT`.
 //! * **Errors carry a position:** [`ParseError::column`] is the 1-based *character* column in
 //!   the whole string given to the public function, even for sub-values such as `y=` in a point.
 //!
@@ -23,10 +23,9 @@ use num_traits::{Signed, ToPrimitive, Zero};
 use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write as _};
 
-/// Maximal nesting of parentheses, signs, powers and calls accepted by the parser.
-pub const MAX_NESTING: usize = 256;
-/// Maximal depth of a parsed expression tree (a chain `a + b + c + ...` is as deep as it is long).
-pub const MAX_TREE_DEPTH: usize = 1024;
+/// Maximal depth of a parsed expression tree, and of nested parentheses. A chain
+/// `a + b + c + ...` is as deep as it is long: group long sums with parentheses.
+pub const MAX_DEPTH: usize = 256;
 /// Maximal length in characters of one numeric literal.
 const MAX_NUMBER_CHARS: usize = 10_000;
 /// Maximal absolute value of a decimal exponent (`1e-1000` is the smallest power accepted).
@@ -125,6 +124,11 @@ impl<'a> Lexer<'a> {
 
     fn text(&self, at: usize, len: usize) -> String {
         short(&self.chars.get(at..at + len).unwrap_or(&[]).iter().collect::<String>())
+    }
+
+    /// Length of the identifier starting at `at`.
+    fn ident_len(&self, at: usize) -> usize {
+        self.chars.iter().skip(at).take_while(|c| c.is_ascii_alphanumeric() || **c == '_').count()
     }
 
     fn describe(&self, t: &Token) -> String {
@@ -304,7 +308,6 @@ struct Parser<'a> {
     tok: Token,
     params: HashMap<&'a str, (&'a Expr, usize)>,
     names: Names<'a>,
-    nesting: usize,
     /// Message when the input is blank.
     empty: &'static str,
 }
@@ -374,6 +377,35 @@ fn fold(op: Op, x: &BigRational, y: &BigRational) -> Option<BigRational> {
     }
 }
 
+/// An operator waiting on the parser's stack for its right operand.
+enum Pending {
+    /// A binary operator and its column.
+    Bin(Op, usize),
+    /// Unary minus and its column.
+    Neg(usize),
+    /// `(`, either grouping or opening the arguments of a call (callee and column of its name).
+    Open { at: usize, call: Option<(Callee, usize)>, args: usize },
+}
+
+#[derive(Clone, Copy)]
+enum Callee {
+    One(Func),
+    Two(Op),
+}
+
+impl Pending {
+    /// Binding strength; `(` is never reduced by an operator.
+    fn precedence(&self) -> u8 {
+        match self {
+            Pending::Bin(Op::Add | Op::Sub, _) => 1,
+            Pending::Bin(Op::Mul | Op::Div, _) => 2,
+            Pending::Neg(_) => 3,
+            Pending::Bin(..) => 4,
+            Pending::Open { .. } => 0,
+        }
+    }
+}
+
 impl<'a> Parser<'a> {
     fn new(
         mut lexer: Lexer<'a>,
@@ -382,7 +414,7 @@ impl<'a> Parser<'a> {
         empty: &'static str,
     ) -> Result<Self, ParseError> {
         let tok = lexer.next()?;
-        Ok(Parser { lexer, tok, params, names, nesting: 0, empty })
+        Ok(Parser { lexer, tok, params, names, empty })
     }
 
     fn bump(&mut self) -> Result<Token, ParseError> {
@@ -398,116 +430,166 @@ impl<'a> Parser<'a> {
         self.err(format!("unexpected {}{hint}", self.lexer.describe(&self.tok)), self.tok.at)
     }
 
-    /// The whole range as one expression.
+    /// The whole range as one expression. Operator precedence parsing with explicit stacks
+    /// (no recursion), alternating between expecting an operand and expecting an operator.
     fn parse_all(&mut self) -> Result<Node, ParseError> {
         if self.tok.tok == Tok::End {
             return Err(self.err(self.empty, self.tok.at));
         }
-        let node = self.sum()?;
-        match self.tok.tok {
-            Tok::End => Ok(node),
-            Tok::RParen => Err(self.err("unmatched ')'", self.tok.at)),
-            Tok::Num(_) | Tok::Ident(_) | Tok::LParen => Err(self.unexpected(" (missing operator?)")),
-            _ => Err(self.unexpected("")),
-        }
-    }
-
-    fn sum(&mut self) -> Result<Node, ParseError> {
-        let mut left = self.product()?;
+        let (mut out, mut ops, mut opens) = (Vec::<Node>::new(), Vec::<Pending>::new(), 0usize);
         loop {
-            let op = match self.tok.tok {
-                Tok::Plus => Op::Add,
-                Tok::Minus => Op::Sub,
-                _ => return Ok(left),
-            };
-            let at = self.bump()?.at;
-            let right = self.product()?;
-            left = self.binary(op, left, right, at)?;
-        }
-    }
-
-    fn product(&mut self) -> Result<Node, ParseError> {
-        let mut left = self.unary()?;
-        loop {
-            let op = match self.tok.tok {
-                Tok::Star => Op::Mul,
-                Tok::Slash => Op::Div,
-                _ => return Ok(left),
-            };
-            let at = self.bump()?.at;
-            let right = self.unary()?;
-            left = self.binary(op, left, right, at)?;
-        }
-    }
-
-    /// Every recursion of the parser passes through here, so this is where nesting is bounded.
-    fn unary(&mut self) -> Result<Node, ParseError> {
-        if self.nesting >= MAX_NESTING {
-            let msg = format!("expression nested too deeply (limit {MAX_NESTING} levels)");
-            return Err(self.err(msg, self.tok.at));
-        }
-        self.nesting += 1;
-        let result = match self.tok.tok {
-            Tok::Minus => {
-                let at = self.bump()?.at;
-                let operand = self.unary()?;
-                match operand.expr {
-                    Expr::Num(q) => Ok(Node::leaf(Expr::Num(-q))),
-                    e => self.wrap(Expr::Neg(Box::new(e)), operand.depth, at),
+            // Operand: prefix signs and parentheses, then a number, a name or a call.
+            loop {
+                match self.tok.tok {
+                    Tok::Minus => ops.push(Pending::Neg(self.tok.at)),
+                    Tok::Plus => {}
+                    Tok::LParen => {
+                        opens = self.open(opens)?;
+                        ops.push(Pending::Open { at: self.tok.at, call: None, args: 0 });
+                    }
+                    Tok::Num(_) | Tok::Ident(_) => break,
+                    _ => return Err(self.unexpected("")),
                 }
-            }
-            Tok::Plus => {
                 self.bump()?;
-                self.unary()
             }
-            _ => self.power(),
+            let t = self.bump()?;
+            match t.tok {
+                Tok::Ident(name) if self.tok.tok == Tok::LParen => {
+                    let callee = self.callee(&name, t.at)?;
+                    opens = self.open(opens)?;
+                    ops.push(Pending::Open { at: self.tok.at, call: Some((callee, t.at)), args: 0 });
+                    self.bump()?;
+                    if self.tok.tok == Tok::RParen {
+                        return Err(self.arity_error(callee, t.at, 0));
+                    }
+                    continue;
+                }
+                Tok::Ident(name) => out.push(self.identifier(name, t.at)?),
+                Tok::Num(q) => out.push(Node::leaf(Expr::Num(q))),
+                _ => return Err(self.err("internal error: expected an operand", t.at)),
+            }
+            // Operator: closing parentheses, then a binary operator, a comma or the end.
+            loop {
+                let (op, right_assoc) = match self.tok.tok {
+                    Tok::Plus => (Op::Add, false),
+                    Tok::Minus => (Op::Sub, false),
+                    Tok::Star => (Op::Mul, false),
+                    Tok::Slash => (Op::Div, false),
+                    Tok::Caret => (Op::Pow, true),
+                    Tok::RParen => {
+                        self.close(&mut out, &mut ops)?;
+                        opens -= 1;
+                        self.bump()?;
+                        continue;
+                    }
+                    Tok::Comma => {
+                        self.reduce_to_open(&mut out, &mut ops)?;
+                        match ops.last_mut() {
+                            Some(Pending::Open { call: Some(_), args, .. }) => *args += 1,
+                            _ => return Err(self.unexpected("")),
+                        }
+                        break;
+                    }
+                    Tok::End => {
+                        self.reduce_to_open(&mut out, &mut ops)?;
+                        if let Some(Pending::Open { at, .. }) = ops.last() {
+                            let msg = format!("missing ')' to close '(' at column {}", at + 1);
+                            return Err(self.err(msg, self.tok.at));
+                        }
+                        return out.pop().ok_or_else(|| self.err("internal error: no result", 0));
+                    }
+                    Tok::Num(_) | Tok::Ident(_) | Tok::LParen => {
+                        return Err(self.unexpected(" (missing operator?)"));
+                    }
+                };
+                let pending = Pending::Bin(op, self.tok.at);
+                let p = pending.precedence();
+                while ops.last().is_some_and(|top| top.precedence() > p || (top.precedence() == p && !right_assoc)) {
+                    self.reduce(&mut out, ops.pop())?;
+                }
+                ops.push(pending);
+                break;
+            }
+            self.bump()?;
+        }
+    }
+
+    /// Counts one more open parenthesis, bounded by [`MAX_DEPTH`].
+    fn open(&self, opens: usize) -> Result<usize, ParseError> {
+        if opens >= MAX_DEPTH {
+            return Err(self.err(format!("parentheses nested too deeply (limit {MAX_DEPTH})"), self.tok.at));
+        }
+        Ok(opens + 1)
+    }
+
+    /// Applies the operator `op` to the operands on top of `out`.
+    fn reduce(&self, out: &mut Vec<Node>, op: Option<Pending>) -> Result<(), ParseError> {
+        let node = match op {
+            Some(Pending::Neg(at)) => match out.pop() {
+                Some(Node { expr: Expr::Num(q), .. }) => Some(Node::leaf(Expr::Num(-q))),
+                Some(a) => Some(self.wrap(Expr::Neg(Box::new(a.expr)), a.depth, at)?),
+                None => None,
+            },
+            Some(Pending::Bin(op, at)) => match (out.pop(), out.pop()) {
+                (Some(b), Some(a)) => Some(self.binary(op, a, b, at)?),
+                _ => None,
+            },
+            _ => None,
         };
-        self.nesting -= 1;
-        result
+        out.push(node.ok_or_else(|| self.err("internal error: missing operand", self.tok.at))?);
+        Ok(())
     }
 
-    fn power(&mut self) -> Result<Node, ParseError> {
-        let base = self.primary()?;
-        if self.tok.tok != Tok::Caret {
-            return Ok(base);
+    /// Reduces every operator above the innermost `(`.
+    fn reduce_to_open(&self, out: &mut Vec<Node>, ops: &mut Vec<Pending>) -> Result<(), ParseError> {
+        while ops.last().is_some_and(|top| !matches!(top, Pending::Open { .. })) {
+            self.reduce(out, ops.pop())?;
         }
-        let at = self.bump()?.at;
-        let exponent = self.unary()?;
-        self.binary(Op::Pow, base, exponent, at)
+        Ok(())
     }
 
-    fn primary(&mut self) -> Result<Node, ParseError> {
-        if !matches!(self.tok.tok, Tok::Num(_) | Tok::Ident(_) | Tok::LParen) {
-            return Err(self.unexpected(""));
+    /// At `)`: closes the innermost `(`, building the call if it opened one.
+    fn close(&self, out: &mut Vec<Node>, ops: &mut Vec<Pending>) -> Result<(), ParseError> {
+        self.reduce_to_open(out, ops)?;
+        let Some(Pending::Open { call, args, .. }) = ops.pop() else {
+            return Err(self.err("unmatched ')'", self.tok.at));
+        };
+        let Some((callee, at)) = call else { return Ok(()) };
+        let (want, got) = (if matches!(callee, Callee::One(_)) { 1 } else { 2 }, args + 1);
+        if got != want || out.len() < want {
+            return Err(self.arity_error(callee, at, got));
         }
-        let t = self.bump()?;
-        match t.tok {
-            Tok::Num(q) => Ok(Node::leaf(Expr::Num(q))),
-            Tok::Ident(name) => self.identifier(name, t.at),
-            _ => {
-                let inner = self.sum()?;
-                self.close(t.at)?;
-                Ok(inner)
+        let a = out.pop().map(|a| (a.expr, a.depth));
+        let node = match (callee, a) {
+            (Callee::One(f), Some((a, depth))) => self.wrap(Expr::Call(f, Box::new(a)), depth, at)?,
+            (Callee::Two(op), Some((b, depth))) => {
+                let first = out.pop().ok_or_else(|| self.err("internal error: missing argument", at))?;
+                self.binary(op, first, Node { expr: b, depth }, at)?
             }
+            _ => return Err(self.err("internal error: missing argument", at)),
+        };
+        out.push(node);
+        Ok(())
+    }
+
+    fn callee(&self, name: &str, at: usize) -> Result<Callee, ParseError> {
+        match name {
+            "atan2" => Ok(Callee::Two(Op::Atan2)),
+            "max" => Ok(Callee::Two(Op::Max)),
+            "min" => Ok(Callee::Two(Op::Min)),
+            _ => Func::from_name(name).map(Callee::One).ok_or_else(|| {
+                self.err(format!("unknown function '{}' (known: {})", short(name), known_functions()), at)
+            }),
         }
     }
 
-    fn close(&mut self, open: usize) -> Result<(), ParseError> {
-        match self.tok.tok {
-            Tok::RParen => self.bump().map(|_| ()),
-            Tok::End => Err(self.err(format!("missing ')' to close '(' at column {}", open + 1), self.tok.at)),
-            _ => {
-                let found = self.lexer.describe(&self.tok);
-                let msg = format!("expected ')' to close '(' at column {}, found {found}", open + 1);
-                Err(self.err(msg, self.tok.at))
-            }
-        }
+    fn arity_error(&self, callee: Callee, at: usize, got: usize) -> ParseError {
+        let name = self.lexer.text(at, self.lexer.ident_len(at));
+        let (want, plural) = if matches!(callee, Callee::One(_)) { (1, "") } else { (2, "s") };
+        self.err(format!("{name} takes {want} argument{plural}, got {got}"), at)
     }
 
     fn identifier(&mut self, name: String, at: usize) -> Result<Node, ParseError> {
-        if self.tok.tok == Tok::LParen {
-            return self.call(&name, at);
-        }
         if let Some(&(value, depth)) = self.params.get(name.as_str()) {
             return self.wrap(value.clone(), depth - 1, at);
         }
@@ -537,47 +619,11 @@ impl<'a> Parser<'a> {
         Ok(Node::leaf(Expr::Var(index)))
     }
 
-    fn call(&mut self, name: &str, at: usize) -> Result<Node, ParseError> {
-        let two = match name {
-            "atan2" => Some(Op::Atan2),
-            "max" => Some(Op::Max),
-            "min" => Some(Op::Min),
-            _ => None,
-        };
-        let func = Func::from_name(name);
-        if two.is_none() && func.is_none() {
-            let msg = format!("unknown function '{}' (known: {})", short(name), known_functions());
-            return Err(self.err(msg, at));
-        }
-        let open = self.bump()?.at;
-        let mut args = Vec::new();
-        if self.tok.tok != Tok::RParen {
-            args.push(self.sum()?);
-            while self.tok.tok == Tok::Comma {
-                self.bump()?;
-                args.push(self.sum()?);
-            }
-        }
-        self.close(open)?;
-        let want = if two.is_some() { 2 } else { 1 };
-        if args.len() != want {
-            let plural = if want == 1 { "" } else { "s" };
-            return Err(self.err(format!("{name} takes {want} argument{plural}, got {}", args.len()), at));
-        }
-        let b = if want == 2 { args.pop() } else { None };
-        match (args.pop(), b, func, two) {
-            (Some(a), None, Some(f), _) => self.wrap(Expr::Call(f, Box::new(a.expr)), a.depth, at),
-            (Some(a), Some(b), _, Some(op)) => self.binary(op, a, b, at),
-            _ => Err(self.err("internal error: bad call", at)),
-        }
-    }
-
     /// A node over children of maximal depth `child_depth`, checking the tree depth.
     fn wrap(&self, expr: Expr, child_depth: usize, at: usize) -> Result<Node, ParseError> {
         let depth = child_depth + 1;
-        if depth > MAX_TREE_DEPTH {
-            let msg = format!("expression too deep (limit {MAX_TREE_DEPTH} levels of operations)");
-            return Err(self.err(msg, at));
+        if depth > MAX_DEPTH {
+            return Err(self.err(format!("expression nested too deeply (limit {MAX_DEPTH} levels)"), at));
         }
         Ok(Node { expr, depth })
     }

@@ -93,7 +93,7 @@ pub fn run(req: &EvalRequest) -> Result<EvalOutput, UserError> {
         let order = if n == 0 { 0 } else { req.order };
         let ds = derivatives_best(loss, &req.at, &dir, order, req.prec)
             .map_err(|e| math_err(e, "the loss at this point"))?;
-        out.exact &= ds.iter().all(|d| d.exact().is_some());
+        out.exact &= ds.iter().all(|d| d.is_exact());
         out.derivatives = Some(
             ds.iter().enumerate().map(|(k, d)| Derivative { order: k, value: NumJson::from_num(d, req.prec) }).collect(),
         );
