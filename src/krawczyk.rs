@@ -69,6 +69,9 @@ pub struct Undecided {
 #[derive(Clone, Debug, Default)]
 pub struct Search {
     pub zeros: Vec<Zero>,
+    /// Certified zeros whose enclosure straddles the boundary of the search box: they exist
+    /// and are unique in their verified box, but may lie just outside the domain.
+    pub boundary: Vec<Zero>,
     pub undecided: Vec<Undecided>,
     pub boxes: usize,
 }
@@ -76,7 +79,7 @@ pub struct Search {
 impl Search {
     /// True when the search proved that `zeros` are all the zeros in the box.
     pub fn complete(&self) -> bool {
-        self.undecided.is_empty()
+        self.undecided.is_empty() && self.boundary.is_empty()
     }
 }
 
@@ -251,10 +254,9 @@ pub fn solve<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], budget: &Budg
                     continue; // the unique zero of the inflated box lies outside the domain
                 }
                 if !contains_box(domain, &z.enclosure) {
-                    out.undecided.push(Undecided {
-                        region: z.enclosure,
-                        reason: "a zero lies on the boundary of the search box".into(),
-                    });
+                    if !out.boundary.iter().any(|o| contains_box(&o.verified, &z.enclosure)) {
+                        out.boundary.push(z);
+                    }
                     continue;
                 }
                 if !out.zeros.iter().any(|o| contains_box(&o.verified, &z.enclosure) || contains_box(&z.verified, &o.enclosure)) {

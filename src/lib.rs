@@ -16,3 +16,7 @@ pub mod krawczyk;
 pub mod parse;
 pub mod verbs;
 pub mod pipoly;
+pub mod verdict;
+pub mod snap;
+pub mod minima;
+pub mod conditions;

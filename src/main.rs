@@ -42,6 +42,24 @@ struct LossArgs {
     vars: Option<String>,
 }
 
+/// Limits of a certifying search; reaching one gives UNDECIDED with the reason.
+#[derive(Args, Debug, Clone)]
+struct BudgetArgs {
+    /// Give up (UNDECIDED) after this many seconds.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    timeout: u64,
+    /// Give up (UNDECIDED) after examining this many boxes.
+    #[arg(long, default_value_t = 200_000, value_name = "N")]
+    max_boxes: usize,
+}
+
+impl BudgetArgs {
+    fn budget(&self, prec: u32) -> eoscert::krawczyk::Budget {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(self.timeout);
+        eoscert::krawczyk::Budget::new(self.max_boxes, -(prec as i32) / 2, Some(deadline))
+    }
+}
+
 #[derive(Subcommand)]
 enum Verb {
     /// The loss and its derivatives at a point, exact when possible.
@@ -61,6 +79,35 @@ enum Verb {
         /// A direction d: print derivatives of t -> f(at + t d) (several variables).
         #[arg(long, value_name = "x=D1[,y=D2...]")]
         dir: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Certified local minima and the verdicts of Theorem 1, Lemma 1 and Proposition 1.
+    #[command(after_help = "Examples:\n  \
+        eoscert conditions '(x^2 - 1)^2/4' --in 0..2\n  \
+        eoscert conditions '2*sin(x)' --at x=-pi/2\n  \
+        eoscert conditions --base 'tanh(x)' --target 1/2 --in -2..2\n  \
+        eoscert conditions '(exp(x) - 2)^2' --in -1..2 --json")]
+    Conditions {
+        /// The loss (omit it when --base/--target give a squared loss (G - Y)^2).
+        loss: Option<String>,
+        /// A named parameter, NAME=VALUE (exact; repeatable).
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        /// Certify this point as a local minimum, e.g. --at x=-pi/2.
+        #[arg(long, value_name = "x=V", conflicts_with = "inside")]
+        at: Option<String>,
+        /// Find every local minimum in this interval, e.g. --in 0..2.
+        #[arg(long = "in", value_name = "A..B", allow_hyphen_values = true)]
+        inside: Option<String>,
+        /// The base model G of a squared loss (G - Y)^2 (Proposition 1).
+        #[arg(long, requires = "target", value_name = "G", allow_hyphen_values = true)]
+        base: Option<String>,
+        /// The target Y of a squared loss (G - Y)^2.
+        #[arg(long, requires = "base", value_name = "Y", allow_hyphen_values = true)]
+        target: Option<String>,
+        #[command(flatten)]
+        budget: BudgetArgs,
         #[command(flatten)]
         common: Common,
     },
@@ -103,6 +150,58 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             print(&out, common.json);
             Ok(ExitCode::SUCCESS)
         }
+        Verb::Conditions { loss, params, at, inside, base, target, budget, common } => {
+            let prec = input::check_prec(common.prec)?;
+            let (l, squared) = match (&loss, &base, &target) {
+                (Some(_), Some(_), _) => {
+                    return Err(UserError::new("give either LOSS or --base/--target, not both"));
+                }
+                (Some(src), None, _) => (input::parse_loss(src, &params, None)?, None),
+                (None, Some(g), Some(y)) => {
+                    let src = format!("({g} - ({y}))^2");
+                    let l = input::parse_loss(&src, &params, None)?;
+                    let sq = verbs::conditions::recognise_squared(&l).ok_or_else(|| {
+                        UserError::new("--target must be a constant and --base must depend on the variable")
+                    })?;
+                    (l, Some(sq))
+                }
+                _ => return Err(UserError::new("give a LOSS, or --base G --target Y")),
+            };
+            let place = match (&at, &inside) {
+                (Some(a), None) => {
+                    let v = input::parse_at(&l, a, prec, "--at")?;
+                    verbs::conditions::Where::At(v.into_iter().next().expect("one variable"))
+                }
+                (None, Some(r)) => verbs::conditions::Where::In(input::parse_range(r, prec, "--in")?),
+                _ => return Err(UserError::new("give --at x=V (a point) or --in A..B (an interval)")),
+            };
+            if l.vars.len() != 1 {
+                return Err(UserError::new(format!(
+                    "conditions needs a loss of one variable; this one has {}",
+                    l.vars.len()
+                )));
+            }
+            let req = verbs::conditions::ConditionsRequest {
+                loss: l,
+                place,
+                squared,
+                prec,
+                budget: budget.budget(prec),
+            };
+            let out = verbs::conditions::run(&req)?;
+            print(&out, common.json);
+            Ok(verdict_code(out.verdict))
+        }
+    }
+}
+
+/// Exit code of a verdict (SPEC.md): 0 PASS/CONSISTENT, 1 FAIL/INCONSISTENT, 3 UNDECIDED.
+fn verdict_code(v: eoscert::verdict::Verdict) -> ExitCode {
+    use eoscert::verdict::Verdict::*;
+    match v {
+        Pass | Consistent => ExitCode::SUCCESS,
+        Fail | Inconsistent => ExitCode::from(1),
+        Undecided => ExitCode::from(3),
     }
 }
 

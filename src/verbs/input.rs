@@ -3,6 +3,7 @@
 
 use super::UserError;
 use crate::eval::{const_value, Num};
+use crate::interval::Interval;
 use crate::expr::{Expr, Loss};
 use crate::parse;
 
@@ -75,4 +76,19 @@ pub fn check_prec(prec: u32) -> Result<u32, UserError> {
         return Err(UserError::new(format!("--prec {prec} is out of range; use 16 to 1000000 bits")));
     }
     Ok(prec)
+}
+
+/// Parses a range `A..B` (exact numbers or constants such as `pi/2`) into an interval that
+/// contains `[A, B]`; errors when the range is empty or reversed.
+pub fn parse_range(s: &str, prec: u32, flag: &str) -> Result<Interval, UserError> {
+    let (a, b) = parse::parse_range(s).map_err(|e| UserError::new(format!("{flag}: {}", e.render())))?;
+    let a = const_value(&a, prec).map_err(|e| UserError::new(format!("{flag}: the lower end is not defined: {e}")))?;
+    let b = const_value(&b, prec).map_err(|e| UserError::new(format!("{flag}: the upper end is not defined: {e}")))?;
+    let (ia, ib) = (a.to_interval(prec), b.to_interval(prec));
+    if !ia.certainly_lt(&ib) {
+        return Err(UserError::new(format!(
+            "{flag} {s} is empty or reversed: the lower end must be less than the upper end"
+        )));
+    }
+    Ok(ia.hull(&ib))
 }

@@ -1,6 +1,7 @@
 //! The verbs of the command line, as library functions: each takes parsed, typed inputs and
 //! returns a serialisable result. The binary (`main.rs`) only parses arguments and prints.
 
+pub mod conditions;
 pub mod eval;
 pub mod input;
 

@@ -1,0 +1,357 @@
+//! `conditions`: certified local minima of a one-variable loss, and at each the verdicts of
+//! Theorem 1, Lemma 1 and (for squared losses `(g − y)²`) Proposition 1.
+//!
+//! Guarantees: see `minima.rs` (the minima are certified, and with `complete = true` there
+//! are no others in the interval) and `conditions.rs` (each verdict is certified).
+
+use super::UserError;
+use crate::conditions::{lemma1, prop1, theorem1, Derivs, Judged};
+use crate::eval::Num;
+use crate::expr::{Expr, Loss};
+use crate::interval::Interval;
+use crate::krawczyk::Budget;
+use crate::minima::{certify_critical_at, classify, critical_points, derivative_zeros, Kind, Zero};
+use crate::numfmt::NumJson;
+use crate::verdict::Verdict;
+use serde::Serialize;
+use std::fmt;
+
+/// Where to look for minima.
+#[derive(Clone, Debug)]
+pub enum Where {
+    /// Certify this point as a minimum.
+    At(Num),
+    /// Find every minimum in this interval.
+    In(Interval),
+}
+
+/// A squared loss `(g − y)²` for Proposition 1.
+#[derive(Clone, Debug)]
+pub struct Squared {
+    pub base: Loss,
+    pub target: Expr,
+}
+
+/// What `conditions` is asked.
+#[derive(Clone, Debug)]
+pub struct ConditionsRequest {
+    pub loss: Loss,
+    pub place: Where,
+    pub squared: Option<Squared>,
+    pub prec: u32,
+    pub budget: Budget,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct JudgedOut {
+    pub verdict: Verdict,
+    pub reason: String,
+}
+
+impl From<&Judged> for JudgedOut {
+    fn from(j: &Judged) -> Self {
+        JudgedOut { verdict: j.verdict, reason: j.reason.clone() }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Theorem1Out {
+    pub verdict: Verdict,
+    pub value: NumJson,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Lemma1Out {
+    pub k: Option<usize>,
+    pub verdict: Verdict,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Prop1Out {
+    pub verdict: Verdict,
+    pub reason: String,
+    pub hypotheses: JudgedOut,
+    pub conclusion: JudgedOut,
+    /// `6 g''² − g' g'''` (hypothesis (ii) asks for it to be positive).
+    pub margin: NumJson,
+    pub g1: NumJson,
+    pub g2: NumJson,
+    pub g3: NumJson,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MinimumOut {
+    pub point: NumJson,
+    pub f2: NumJson,
+    pub f3: NumJson,
+    pub f4: NumJson,
+    pub theorem1: Theorem1Out,
+    pub lemma1: Lemma1Out,
+    /// Theorem 1 or Lemma 1 certifies period-2 orbits near this minimum.
+    pub oscillation: JudgedOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prop1: Option<Prop1Out>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CriticalOut {
+    pub point: NumJson,
+    pub kind: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RegionOut {
+    pub region: NumJson,
+    pub reason: String,
+}
+
+/// The result of `conditions` (JSON per SPEC.md, with extra fields).
+#[derive(Clone, Debug, Serialize)]
+pub struct ConditionsOutput {
+    pub loss: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<NumJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<NumJson>,
+    pub minima: Vec<MinimumOut>,
+    /// Critical points that are not certified minima (maxima, degenerate).
+    pub other_critical_points: Vec<CriticalOut>,
+    /// True when the search proved there are no other critical points in the interval.
+    pub complete: bool,
+    pub undecided: Vec<RegionOut>,
+    pub boxes: usize,
+    pub verdict: Verdict,
+    pub reason: String,
+    pub prec: u32,
+}
+
+fn nj(n: &Num, prec: u32) -> NumJson {
+    NumJson::from_num(n, prec)
+}
+
+/// Recognises `(G - Y)^2` with a constant `Y`.
+pub fn recognise_squared(loss: &Loss) -> Option<Squared> {
+    if let Expr::Pow(base, ex) = &loss.expr {
+        if matches!(&**ex, Expr::Num(q) if *q == num_rational::BigRational::from_integer(2.into())) {
+            if let Expr::Sub(g, y) = &**base {
+                if y.is_constant() && !g.is_constant() {
+                    return Some(Squared {
+                        base: Loss { expr: (**g).clone(), vars: loss.vars.clone(), source: String::new() },
+                        target: (**y).clone(),
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+fn judge_minimum(loss: &Loss, z: &Zero, squared: Option<&Squared>, prec: u32) -> Result<MinimumOut, UserError> {
+    let dv = Derivs::at(loss, z).map_err(|e| UserError::new(format!("cannot evaluate the derivatives at the minimum: {e}")))?;
+    let t1 = theorem1(&dv, prec);
+    let l1 = lemma1(&dv, prec);
+    let osc = match (t1.judged.verdict, l1.judged.verdict) {
+        (Verdict::Pass, _) => Judged::new(Verdict::Pass, "Theorem 1's condition holds"),
+        (_, Verdict::Pass) => Judged::new(Verdict::Pass, "Lemma 1's condition holds"),
+        (Verdict::Fail, Verdict::Fail) => Judged::new(Verdict::Fail, "neither Theorem 1's nor Lemma 1's condition holds"),
+        _ => Judged::new(Verdict::Undecided, "Theorem 1 and Lemma 1 could not be decided"),
+    };
+    let p1 = match squared {
+        None => None,
+        Some(sq) => Some(judge_prop1(loss, z, sq, &dv, prec)?),
+    };
+    Ok(MinimumOut {
+        point: nj(&z.point, prec),
+        f2: nj(&dv.d[2], prec),
+        f3: nj(&dv.d[3], prec),
+        f4: nj(&dv.d[4], prec),
+        theorem1: Theorem1Out { verdict: t1.judged.verdict, value: nj(&t1.value, prec), reason: t1.judged.reason },
+        lemma1: Lemma1Out { k: l1.k, verdict: l1.judged.verdict, reason: l1.judged.reason },
+        oscillation: (&osc).into(),
+        prop1: p1,
+    })
+}
+
+/// Proposition 1 at a minimum `z` of `f = (g − y)²`: locates the zero of `g − y` in the
+/// minimum's uniqueness interval (it is a critical point of f there, hence the minimum), and
+/// judges hypotheses and conclusion.
+fn judge_prop1(f: &Loss, z: &Zero, sq: &Squared, dv: &Derivs, prec: u32) -> Result<Prop1Out, UserError> {
+    let g_minus_y = Loss {
+        expr: Expr::Sub(Box::new(sq.base.expr.clone()), Box::new(sq.target.clone())),
+        vars: f.vars.clone(),
+        source: String::new(),
+    };
+    // g(x̄) = y: exactly at an exact point, else by a unique zero of g − y inside z.verified
+    // (such a zero is a critical point of f, and f' has only one zero there).
+    let at_target: Option<Zero> = if z.point.is_exact() {
+        let d = crate::minima::derivatives_at(&g_minus_y, z, 0).ok();
+        match d.as_ref().map(|d| crate::minima::sign_of(&d[0])) {
+            Some(crate::scalar::Sign::Zero) => Some(z.clone()),
+            _ => None,
+        }
+    } else {
+        let s = derivative_zeros(&g_minus_y, 0, &z.verified, &Budget::new(200, -(prec as i32) + 8, None));
+        match (s.zeros.as_slice(), s.undecided.is_empty()) {
+            ([zz], true) => Some(Zero { point: z.point.clone(), enclosure: zz.enclosure.intersect(&z.enclosure).unwrap_or(zz.enclosure.clone()), verified: z.verified.clone() }),
+            _ => None,
+        }
+    };
+    let Some(zt) = at_target else {
+        let no = Judged::new(Verdict::Undecided, "g(x) = y could not be certified at this minimum (it may be a minimum with g' = 0)");
+        return Ok(Prop1Out {
+            verdict: Verdict::Undecided,
+            reason: no.reason.clone(),
+            hypotheses: (&no).into(),
+            conclusion: (&no).into(),
+            margin: nj(&Num::Enclosed(Interval::entire(prec)), prec),
+            g1: nj(&Num::Enclosed(Interval::entire(prec)), prec),
+            g2: nj(&Num::Enclosed(Interval::entire(prec)), prec),
+            g3: nj(&Num::Enclosed(Interval::entire(prec)), prec),
+        });
+    };
+    let g = Derivs::at(&sq.base, &zt).map_err(|e| UserError::new(format!("cannot evaluate g's derivatives: {e}")))?;
+    let p = prop1(&g, dv, prec);
+    Ok(Prop1Out {
+        verdict: p.judged.verdict,
+        reason: p.judged.reason.clone(),
+        hypotheses: (&p.hypotheses).into(),
+        conclusion: (&p.conclusion).into(),
+        margin: nj(&p.margin, prec),
+        g1: nj(&g.d[1], prec),
+        g2: nj(&g.d[2], prec),
+        g3: nj(&g.d[3], prec),
+    })
+}
+
+/// Runs `conditions`.
+pub fn run(req: &ConditionsRequest) -> Result<ConditionsOutput, UserError> {
+    let loss = &req.loss;
+    if loss.vars.len() != 1 {
+        return Err(UserError::new(format!(
+            "conditions needs a loss of one variable; this one has {} ({})",
+            loss.vars.len(),
+            loss.vars.join(", ")
+        )));
+    }
+    let prec = req.prec;
+    let squared = req.squared.clone().or_else(|| recognise_squared(loss));
+    let mut out = ConditionsOutput {
+        loss: loss.source.clone(),
+        interval: None,
+        at: None,
+        minima: vec![],
+        other_critical_points: vec![],
+        complete: true,
+        undecided: vec![],
+        boxes: 0,
+        verdict: Verdict::Pass,
+        reason: String::new(),
+        prec,
+    };
+    let mut minima: Vec<Zero> = vec![];
+    match &req.place {
+        Where::At(x) => {
+            out.at = Some(nj(x, prec));
+            let z = certify_critical_at(loss, x, prec)
+                .map_err(|e| UserError::new(format!("the point given with --at is not a certified critical point: {e}")))?;
+            match classify(loss, &z) {
+                Kind::Minimum => minima.push(z),
+                Kind::Maximum => return Err(UserError::new("the point given with --at is a local maximum (f'' < 0), not a minimum")),
+                Kind::Degenerate => {
+                    return Err(UserError::new(
+                        "the point given with --at is a critical point, but f'' > 0 could not be certified there",
+                    ))
+                }
+            }
+        }
+        Where::In(dom) => {
+            out.interval = Some(NumJson::enclosed(dom));
+            let (crit, search) = critical_points(loss, dom, &req.budget);
+            out.boxes = search.boxes;
+            out.complete = search.undecided.is_empty();
+            out.undecided = search
+                .undecided
+                .iter()
+                .map(|u| RegionOut { region: NumJson::enclosed(&u.region[0]), reason: u.reason.clone() })
+                .collect();
+            for c in crit {
+                match c.kind {
+                    Kind::Minimum => minima.push(c.zero),
+                    k => out.other_critical_points.push(CriticalOut {
+                        point: nj(&c.zero.point, prec),
+                        kind: if k == Kind::Maximum { "maximum" } else { "degenerate (f'' not certified non-zero)" },
+                    }),
+                }
+            }
+            if minima.is_empty() && out.complete {
+                return Err(UserError::new(format!(
+                    "there is no local minimum of the loss in the interval {} (proved: f' has no zero there that is a minimum)",
+                    NumJson::enclosed(dom)
+                )));
+            }
+        }
+    }
+    for z in &minima {
+        out.minima.push(judge_minimum(loss, z, squared.as_ref(), prec)?);
+    }
+    let mut v = Verdict::Pass;
+    let mut reasons = vec![];
+    for (i, m) in out.minima.iter().enumerate() {
+        v = v.and(m.oscillation.verdict);
+        if m.oscillation.verdict != Verdict::Pass {
+            reasons.push(format!("minimum #{}: {}", i + 1, m.oscillation.reason));
+        }
+        if let Some(p) = &m.prop1 {
+            v = v.and(p.verdict);
+            if p.verdict != Verdict::Pass {
+                reasons.push(format!("minimum #{}: Proposition 1: {}", i + 1, p.reason));
+            }
+        }
+    }
+    if !out.complete {
+        v = v.and(Verdict::Undecided);
+        reasons.push(format!("{} region(s) of the interval were left undecided", out.undecided.len()));
+    }
+    out.verdict = v;
+    out.reason = if reasons.is_empty() { "every condition certified".into() } else { reasons.join("; ") };
+    Ok(out)
+}
+
+impl fmt::Display for ConditionsOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "loss: {}", self.loss)?;
+        if let Some(i) = &self.interval {
+            writeln!(
+                f,
+                "interval: {i}: {} local minim{} found{}",
+                self.minima.len(),
+                if self.minima.len() == 1 { "um" } else { "a" },
+                if self.complete { ", and proved to be all of them" } else { " (search incomplete)" }
+            )?;
+        }
+        for (i, m) in self.minima.iter().enumerate() {
+            writeln!(f, "minimum #{} at x = {}", i + 1, m.point)?;
+            writeln!(f, "  f''  = {}", m.f2)?;
+            writeln!(f, "  f''' = {}", m.f3)?;
+            writeln!(f, "  f''''= {}", m.f4)?;
+            writeln!(f, "  Theorem 1: {}  (3f'''^2 - f''f'''' = {}; {})", m.theorem1.verdict, m.theorem1.value, m.theorem1.reason)?;
+            let k = m.lemma1.k.map(|k| k.to_string()).unwrap_or_else(|| "?".into());
+            writeln!(f, "  Lemma 1:   {}  (k = {k}; {})", m.lemma1.verdict, m.lemma1.reason)?;
+            if let Some(p) = &m.prop1 {
+                writeln!(f, "  Prop 1:    {}  ({})", p.verdict, p.reason)?;
+                writeln!(f, "    hypotheses {}: {}", p.hypotheses.verdict, p.hypotheses.reason)?;
+                writeln!(f, "    conclusion {}: {}", p.conclusion.verdict, p.conclusion.reason)?;
+            }
+            writeln!(f, "  period-2 orbits near this minimum for eta slightly above 2/f'': {}", m.oscillation.verdict)?;
+        }
+        for c in &self.other_critical_points {
+            writeln!(f, "other critical point at x = {}: {}", c.point, c.kind)?;
+        }
+        for u in &self.undecided {
+            writeln!(f, "undecided region {}: {}", u.region, u.reason)?;
+        }
+        writeln!(f, "verdict: {} ({})", self.verdict, self.reason)
+    }
+}
