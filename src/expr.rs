@@ -149,7 +149,7 @@ impl Expr {
             Expr::Const(_) | Expr::Call(..) | Expr::Atan2(..) | Expr::Max(..) | Expr::Min(..) => false,
             Expr::Neg(a) => a.is_polynomial(),
             Expr::Add(a, b) | Expr::Sub(a, b) | Expr::Mul(a, b) => a.is_polynomial() && b.is_polynomial(),
-            Expr::Div(a, b) => a.is_polynomial() && matches!(**b, Expr::Num(_)),
+            Expr::Div(a, b) => a.is_polynomial() && matches!(&**b, Expr::Num(q) if !num_traits::Zero::is_zero(q)),
             Expr::Pow(a, b) => {
                 a.is_polynomial()
                     && matches!(&**b, Expr::Num(q) if q.is_integer() && *q >= BigRational::from_integer(0.into()))

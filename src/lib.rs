@@ -20,3 +20,6 @@ pub mod verdict;
 pub mod snap;
 pub mod minima;
 pub mod conditions;
+pub mod poly;
+pub mod poly2;
+pub mod orbit;

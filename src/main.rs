@@ -111,6 +111,25 @@ enum Verb {
         #[command(flatten)]
         common: Common,
     },
+    /// Every period-2 orbit of GD in an interval, certified, with multiplier and stability.
+    #[command(after_help = "Examples:\n  \
+        eoscert orbit '(x^2 - 1)^2/4' --lr 1.05 --in 0..2\n  \
+        eoscert orbit '(x^2 - 1)^2/4' --lr '1 + 1e-12' --in 0..2\n  \
+        eoscert orbit '2*sin(x)' --lr 1.05 --in -3..0 --json")]
+    Orbit {
+        #[command(flatten)]
+        loss: LossArgs,
+        /// The learning rate eta (exact, e.g. 1.05 or 2/3 + 1e-12).
+        #[arg(long, value_name = "ETA", allow_hyphen_values = true)]
+        lr: String,
+        /// The interval both orbit points must lie in (default -10..10).
+        #[arg(long = "in", value_name = "A..B", allow_hyphen_values = true)]
+        inside: Option<String>,
+        #[command(flatten)]
+        budget: BudgetArgs,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 fn fail(e: UserError) -> ExitCode {
@@ -126,11 +145,14 @@ fn fail(e: UserError) -> ExitCode {
 }
 
 fn print<T: serde::Serialize + std::fmt::Display>(out: &T, json: bool) {
-    if json {
-        println!("{}", serde_json::to_string_pretty(out).expect("output is serialisable"));
+    use std::io::Write;
+    // A closed pipe (e.g. `| head`) is not an error worth a panic.
+    let mut stdout = std::io::stdout().lock();
+    let _ = if json {
+        writeln!(stdout, "{}", serde_json::to_string_pretty(out).expect("output is serialisable"))
     } else {
-        print!("{out}");
-    }
+        write!(stdout, "{out}")
+    };
 }
 
 fn run(cli: Cli) -> Result<ExitCode, UserError> {
@@ -191,6 +213,16 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             let out = verbs::conditions::run(&req)?;
             print(&out, common.json);
             Ok(verdict_code(out.verdict))
+        }
+        Verb::Orbit { loss, lr, inside, budget, common } => {
+            let prec = input::check_prec(common.prec)?;
+            let l = input::parse_loss(&loss.loss, &loss.params, loss.vars.as_deref())?;
+            let lr = input::parse_value(&lr, prec, "--lr")?;
+            let domain = input::parse_range(inside.as_deref().unwrap_or("-10..10"), prec, "--in")?;
+            let req = verbs::orbit::OrbitRequest { loss: l, lr, domain, prec, budget: budget.budget(prec) };
+            let out = verbs::orbit::run(&req)?;
+            print(&out, common.json);
+            Ok(verdict_code(out.verdict()))
         }
     }
 }

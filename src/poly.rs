@@ -23,7 +23,7 @@ use crate::eval::fold_rational;
 use crate::expr::Expr;
 use crate::interval::Interval;
 use num_bigint::BigInt;
-use num_integer::{Integer, Roots};
+use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use std::cmp::Ordering;

@@ -92,3 +92,9 @@ pub fn parse_range(s: &str, prec: u32, flag: &str) -> Result<Interval, UserError
     }
     Ok(ia.hull(&ib))
 }
+
+/// Parses one constant value (exact, or enclosed for constants like `pi`).
+pub fn parse_value(s: &str, prec: u32, flag: &str) -> Result<Num, UserError> {
+    let e = parse::parse_const_expr(s).map_err(|e| UserError::new(format!("{flag}: {}", e.render())))?;
+    const_value(&e, prec).map_err(|e| UserError::new(format!("{flag}: the value is not defined: {e}")))
+}

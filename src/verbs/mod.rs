@@ -4,6 +4,7 @@
 pub mod conditions;
 pub mod eval;
 pub mod input;
+pub mod orbit;
 
 use std::fmt;
 

@@ -1,0 +1,221 @@
+//! Period-2 orbits of gradient descent on one-variable losses, certified.
+//!
+//! GD is `F(x) = x − η f'(x)`. A period-2 orbit is a pair `x1 < x2` with `F(x1) = x2`,
+//! `F(x2) = x1`. Writing `x1,2 = m ∓ h` and `s = h²`, the orbit equations become the
+//! desingularised system (DESIGN.md)
+//!
+//! ```text
+//! A(m, s) = (f'(m+h) + f'(m−h)) / 2                 = 0
+//! B(m, s) = 4 − η (f'(m+h) − f'(m−h)) / h           = 0
+//! ```
+//!
+//! which has the trivial branch `h = 0` divided out: it is regular at the birth of the orbit
+//! (`η → 2/f''`) exactly when `3f'''² − f''f'''' ≠ 0`, so orbits are certifiable arbitrarily
+//! close to `2/f''`. Its Jacobian over a box is enclosed through mean-value forms
+//! (`∂A/∂s ∈ f'''(M ± H)/2`, `∂B/∂m ∈ −2η f'''(M ± H)`, `∂B/∂s ∈ −η f''''(M ± H)/3`), valid
+//! down to `h = 0`.
+//!
+//! Guarantees: every orbit reported was proved by Krawczyk to be the only solution of the
+//! system in its verified box; `s > 0` is certified, so the orbit is genuine (not a fixed
+//! point); both points lie in the search interval; the multiplier `F'(x1) F'(x2)` is enclosed.
+//! `η` may be an interval: then every statement holds for every `η` in it. With `complete`,
+//! there are no other period-2 orbits with both points in the interval.
+
+use crate::error::{MathError, MathResult};
+use crate::eval::taylor_1d;
+use crate::expr::Loss;
+use crate::interval::Interval;
+use crate::krawczyk::{self, Budget, System, Undecided};
+use crate::scalar::Sign;
+
+/// The desingularised period-2 system of a one-variable loss at learning rate(s) `eta`.
+pub struct Period2<'a> {
+    pub loss: &'a Loss,
+    pub eta: Interval,
+    /// The interval both orbit points must lie in.
+    pub domain: Interval,
+}
+
+fn fp(loss: &Loss, x: &Interval, order: usize) -> MathResult<Vec<Interval>> {
+    Ok(taylor_1d(loss, x, order)?.derivatives())
+}
+
+impl Period2<'_> {
+    fn h(s: &Interval) -> MathResult<Interval> {
+        if s.lo() < &0 {
+            return Err(MathError::Domain { func: "orbit", detail: "s = h^2 < 0".into() });
+        }
+        s.sqrt()
+    }
+    /// `[m − H.hi, m + H.hi]`: the hull of the points where the mean-value forms evaluate.
+    fn hull(m: &Interval, h: &Interval) -> Interval {
+        let w = Interval::new(-h.hi().clone(), h.hi().clone()).expect("h >= 0");
+        m.add(&w)
+    }
+    /// The orbit points `m ∓ h` for a box.
+    pub fn points(m: &Interval, s: &Interval) -> MathResult<(Interval, Interval)> {
+        let h = Self::h(s)?;
+        Ok((m.sub(&h), m.add(&h)))
+    }
+}
+
+impl System for Period2<'_> {
+    fn dim(&self) -> usize {
+        2
+    }
+    fn value(&self, x: &[Interval]) -> MathResult<Vec<Interval>> {
+        let (m, s) = (&x[0], &x[1]);
+        let p = m.prec();
+        let h = Self::h(s)?;
+        let dp = fp(self.loss, &m.add(&h), 1)?;
+        let dm = fp(self.loss, &m.sub(&h), 1)?;
+        let two = Interval::from_int(2, p);
+        let a = dp[1].add(&dm[1]).div(&two)?;
+        // B by the mean-value form (valid down to h = 0) ...
+        let hull = Self::hull(m, &h);
+        let f2 = fp(self.loss, &hull, 2)?[2].clone();
+        let four = Interval::from_int(4, p);
+        let mut b = four.sub(&self.eta.mul(&two).mul(&f2));
+        // ... intersected with the direct difference quotient when h > 0 (tighter at points).
+        if h.is_pos() {
+            let direct = four.sub(&self.eta.mul(&dp[1].sub(&dm[1]).div(&h)?));
+            if let Some(i) = b.intersect(&direct) {
+                b = i;
+            }
+        }
+        Ok(vec![a, b])
+    }
+    fn jacobian(&self, x: &[Interval]) -> MathResult<Vec<Vec<Interval>>> {
+        let (m, s) = (&x[0], &x[1]);
+        let p = m.prec();
+        let h = Self::h(s)?;
+        // Mean-value forms over the hull (valid down to h = 0, tight when h is small) ...
+        let d = fp(self.loss, &Self::hull(m, &h), 4)?;
+        let (f2, f3, f4) = (&d[2], &d[3], &d[4]);
+        let two = Interval::from_int(2, p);
+        let three = Interval::from_int(3, p);
+        let mut j = [
+            f2.clone(),
+            f3.div(&two)?,
+            self.eta.mul(&two).mul(f3).neg(),
+            self.eta.mul(f4).div(&three)?.neg(),
+        ];
+        // ... intersected with the direct formulas when h > 0 (tight when h is not small):
+        // A_m = (f''(m+h) + f''(m−h))/2, A_s = (f''(m+h) − f''(m−h))/(4h),
+        // B_m = −η (f''(m+h) − f''(m−h))/h, B_s = −η [h (f''(m+h) + f''(m−h)) − (f'(m+h) − f'(m−h))]/(2h³).
+        if h.is_pos() {
+            let dp = fp(self.loss, &m.add(&h), 2)?;
+            let dm = fp(self.loss, &m.sub(&h), 2)?;
+            let sum2 = dp[2].add(&dm[2]);
+            let diff2 = dp[2].sub(&dm[2]);
+            let diff1 = dp[1].sub(&dm[1]);
+            let direct = [
+                sum2.div(&two)?,
+                diff2.div(&h.mul(&Interval::from_int(4, p)))?,
+                self.eta.mul(&diff2.div(&h)?).neg(),
+                self.eta.mul(&h.mul(&sum2).sub(&diff1).div(&h.powi(3)?.mul(&two))?).neg(),
+            ];
+            for (a, b) in j.iter_mut().zip(direct) {
+                if let Some(i) = a.intersect(&b) {
+                    *a = i;
+                }
+            }
+        }
+        let [a_m, a_s, b_m, b_s] = j;
+        Ok(vec![vec![a_m, a_s], vec![b_m, b_s]])
+    }
+    fn exclude(&self, x: &[Interval]) -> bool {
+        // Both orbit points must be able to lie in the domain.
+        let Ok((x1, x2)) = Self::points(&x[0], &x[1]) else { return false };
+        x1.intersect(&self.domain).is_none() || x2.intersect(&self.domain).is_none()
+    }
+}
+
+/// One certified period-2 orbit.
+#[derive(Clone, Debug)]
+pub struct Orbit {
+    pub x1: Interval,
+    pub x2: Interval,
+    /// Enclosure of `F'(x1) F'(x2) = (1 − η f''(x1))(1 − η f''(x2))`.
+    pub multiplier: Interval,
+    /// The verified (m, s) box.
+    pub verified: [Interval; 2],
+    /// The (m, s) enclosure.
+    pub ms: [Interval; 2],
+}
+
+impl Orbit {
+    /// Stable iff `|multiplier| < 1`: PASS / FAIL when certified, else UNDECIDED.
+    pub fn stability(&self) -> Sign {
+        stability_sign(&self.multiplier)
+    }
+}
+
+/// `Pos` when `|μ| < 1` is certified, `Neg` when `|μ| > 1`, else `Unknown`.
+pub fn stability_sign(mu: &Interval) -> Sign {
+    let p = mu.prec();
+    let one = Interval::from_int(1, p);
+    let abs = mu.abs();
+    if abs.certainly_lt(&one) {
+        Sign::Pos
+    } else if one.certainly_lt(&abs) {
+        Sign::Neg
+    } else {
+        Sign::Unknown
+    }
+}
+
+/// The multiplier `(1 − η f''(x1))(1 − η f''(x2))` over enclosures.
+pub fn multiplier(loss: &Loss, eta: &Interval, x1: &Interval, x2: &Interval) -> MathResult<Interval> {
+    let p = x1.prec();
+    let one = Interval::from_int(1, p);
+    let a = one.sub(&eta.mul(&fp(loss, x1, 2)?[2]));
+    let b = one.sub(&eta.mul(&fp(loss, x2, 2)?[2]));
+    Ok(a.mul(&b))
+}
+
+/// All period-2 orbits with both points in `domain`.
+#[derive(Clone, Debug)]
+pub struct OrbitSearch {
+    pub orbits: Vec<Orbit>,
+    pub undecided: Vec<Undecided>,
+    pub boxes: usize,
+}
+
+/// Finds every period-2 orbit of GD with learning rate(s) `eta` whose points lie in `domain`.
+pub fn period2_orbits(loss: &Loss, eta: &Interval, domain: &Interval, budget: &Budget) -> OrbitSearch {
+    let p = domain.prec();
+    let sys = Period2 { loss, eta: eta.clone(), domain: domain.clone() };
+    let half_w = domain.width().clone() / 2u32;
+    let s_max = Interval::point(half_w).expect("finite").sqr();
+    let s_box = Interval::new(rug::Float::new(p), s_max.hi().clone()).expect("s range");
+    let found = krawczyk::solve(&sys, &[domain.clone(), s_box], budget);
+    let mut undecided = found.undecided;
+    let mut orbits = vec![];
+    for z in found.zeros.into_iter().chain(found.boundary) {
+        let (m, s) = (z.enclosure[0].clone(), z.enclosure[1].clone());
+        if !s.is_pos() {
+            undecided.push(Undecided { region: z.enclosure, reason: "s = h^2 > 0 not certified (orbit may degenerate to a fixed point)".into() });
+            continue;
+        }
+        let Ok((x1, x2)) = Period2::points(&m, &s) else { continue };
+        if !(domain.contains(&x1) && domain.contains(&x2)) {
+            if x1.intersect(domain).is_some() && x2.intersect(domain).is_some() {
+                undecided.push(Undecided { region: z.enclosure, reason: "an orbit point lies on the boundary of the interval".into() });
+            }
+            continue;
+        }
+        match multiplier(loss, eta, &x1, &x2) {
+            Ok(mu) => orbits.push(Orbit {
+                x1,
+                x2,
+                multiplier: mu,
+                verified: [z.verified[0].clone(), z.verified[1].clone()],
+                ms: [m, s],
+            }),
+            Err(e) => undecided.push(Undecided { region: z.enclosure, reason: format!("multiplier: {e}") }),
+        }
+    }
+    orbits.sort_by(|a, b| a.x1.lo().partial_cmp(b.x1.lo()).expect("finite"));
+    OrbitSearch { orbits, undecided, boxes: found.boxes }
+}
