@@ -128,6 +128,18 @@ impl Interval {
 
     /// The smallest interval at precision `prec` containing the rational `q`.
     pub fn from_rational(q: &BigRational, prec: u32) -> Interval {
+        use num_traits::ToPrimitive;
+        // Fast path for small numerators and denominators: n is exact at prec >= 64 bits
+        // (|n| < 2^63), so the only rounding is the directed division by d.
+        if prec >= 64 {
+            if let (Some(n), Some(d)) = (q.numer().to_i64(), q.denom().to_i64()) {
+                let nf = Float::with_val(prec, n);
+                if d == 1 {
+                    return Interval::raw(nf.clone(), nf);
+                }
+                return Interval::raw(rnd!(prec, &nf / d, Round::Down), rnd!(prec, &nf / d, Round::Up));
+            }
+        }
         let r = to_rug_rational(q);
         Interval::raw(rnd!(prec, &r, Round::Down), rnd!(prec, &r, Round::Up))
     }
@@ -380,6 +392,49 @@ impl Interval {
         Interval::raw(lo, hi)
     }
 
+    /// `self += A · B`, with one rounding per endpoint (MPFR's fused multiply-add) and no
+    /// allocation when all endpoints are finite and the precisions agree; contains
+    /// `s + a·b` for all `s ∈ self, a ∈ A, b ∈ B`.
+    pub fn add_mul_assign(&mut self, a: &Interval, b: &Interval) {
+        use rug::ops::AddAssignRound;
+        let p = self.prec();
+        let simple = a.prec() == p && b.prec() == p && self.is_bounded() && a.is_bounded() && b.is_bounded();
+        let (al, ah, bl, bh) = (&a.lo, &a.hi, &b.lo, &b.hi);
+        let (a_pos, a_neg, b_pos, b_neg) = (*al >= 0, *ah <= 0, *bl >= 0, *bh <= 0);
+        // The endpoint pairs giving the lower and upper bounds of the product, when a single
+        // pair does (every case but both factors straddling 0).
+        let pairs = if a_pos {
+            if b_pos {
+                Some(((al, bl), (ah, bh)))
+            } else if b_neg {
+                Some(((ah, bl), (al, bh)))
+            } else {
+                Some(((ah, bl), (ah, bh)))
+            }
+        } else if a_neg {
+            if b_pos {
+                Some(((al, bh), (ah, bl)))
+            } else if b_neg {
+                Some(((ah, bh), (al, bl)))
+            } else {
+                Some(((al, bh), (al, bl)))
+            }
+        } else if b_pos {
+            Some(((al, bh), (ah, bh)))
+        } else if b_neg {
+            Some(((ah, bl), (al, bl)))
+        } else {
+            None
+        };
+        match (simple, pairs) {
+            (true, Some(((x1, y1), (x2, y2)))) => {
+                self.lo.add_assign_round(x1 * y1, Round::Down);
+                self.hi.add_assign_round(x2 * y2, Round::Up);
+            }
+            _ => *self = self.add(&a.mul(b)),
+        }
+    }
+
     /// `X / Y`; contains `x / y` for all `x ∈ X, y ∈ Y`. Errors when `0 ∈ Y`.
     pub fn div(&self, o: &Interval) -> MathResult<Interval> {
         if o.contains_zero() {
@@ -408,6 +463,27 @@ impl Interval {
         };
         // Signed zeros can make lo = +0 > hi = -0 impossible (equal as numbers); guard NaN anyway.
         Interval::checked(lo, hi)
+    }
+
+    /// `X · n` for an integer `n` (one rounding per endpoint).
+    pub fn mul_int(&self, n: i64) -> Interval {
+        let p = self.prec();
+        if n >= 0 {
+            Interval::raw(rnd!(p, &self.lo * n, Round::Down), rnd!(p, &self.hi * n, Round::Up))
+        } else {
+            Interval::raw(rnd!(p, &self.hi * n, Round::Down), rnd!(p, &self.lo * n, Round::Up))
+        }
+    }
+
+    /// `X / n` for a non-zero integer `n` (one rounding per endpoint). Panics if `n = 0`.
+    pub fn div_int(&self, n: i64) -> Interval {
+        assert!(n != 0, "division by the integer 0");
+        let p = self.prec();
+        if n > 0 {
+            Interval::raw(rnd!(p, &self.lo / n, Round::Down), rnd!(p, &self.hi / n, Round::Up))
+        } else {
+            Interval::raw(rnd!(p, &self.hi / n, Round::Down), rnd!(p, &self.lo / n, Round::Up))
+        }
     }
 
     /// `1 / X`. Errors when `0 ∈ X`.
@@ -505,6 +581,29 @@ impl Interval {
         Interval::checked(f(&self.lo, Round::Down), f(&self.hi, Round::Up))
     }
 
+    /// Applies a function given by a correctly rounded MPFR primitive `g(x, prec, Nearest)`
+    /// to a point interval with one evaluation: the nearest value at `p + 8` bits is within
+    /// half a spacing of the exact value, so its two float neighbours bracket it.
+    fn point_bracket(&self, g: impl Fn(&Float, u32) -> Float) -> Option<MathResult<Interval>> {
+        if !self.is_point() || !self.lo.is_finite() {
+            return None;
+        }
+        let p = self.prec();
+        let v = g(&self.lo, p + 8);
+        if !v.is_finite() {
+            return None;
+        }
+        if v.is_zero() {
+            // MPFR's exponent range makes a rounded-to-nearest 0 an exact 0.
+            return Some(Ok(Interval::raw(Float::new(p), Float::new(p))));
+        }
+        let mut d = v.clone();
+        d.next_down();
+        let mut u = v;
+        u.next_up();
+        Some(Interval::checked(rnd!(p, &d, Round::Down), rnd!(p, &u, Round::Up)))
+    }
+
     /// `√X`; contains `√x` for all `x ∈ X`. Errors when `X` reaches below 0.
     pub fn sqrt(&self) -> MathResult<Interval> {
         if self.lo < 0 {
@@ -516,6 +615,9 @@ impl Interval {
 
     /// `exp(X)`; contains `exp(x)` for all `x ∈ X`.
     pub fn exp(&self) -> MathResult<Interval> {
+        if let Some(r) = self.point_bracket(|x, q| Float::with_val(q, x.exp_ref())) {
+            return r;
+        }
         let p = self.prec();
         self.monotone_up(|x, r| rnd!(p, x.exp_ref(), r))
     }
@@ -524,6 +626,9 @@ impl Interval {
     pub fn log(&self) -> MathResult<Interval> {
         if self.lo <= 0 {
             return Err(domain("log", format!("the argument may be <= 0 (lower bound {})", self.lo)));
+        }
+        if let Some(r) = self.point_bracket(|x, q| Float::with_val(q, x.ln_ref())) {
+            return r;
         }
         let p = self.prec();
         self.monotone_up(|x, r| rnd!(p, x.ln_ref(), r))
@@ -550,12 +655,18 @@ impl Interval {
 
     /// `tanh(X)`; contains `tanh(x)` for all `x ∈ X`.
     pub fn tanh(&self) -> MathResult<Interval> {
+        if let Some(r) = self.point_bracket(|x, q| Float::with_val(q, x.tanh_ref())) {
+            return r;
+        }
         let p = self.prec();
         self.monotone_up(|x, r| rnd!(p, x.tanh_ref(), r))
     }
 
     /// `atan(X)`; contains `atan(x)` for all `x ∈ X`.
     pub fn atan(&self) -> MathResult<Interval> {
+        if let Some(r) = self.point_bracket(|x, q| Float::with_val(q, x.atan_ref())) {
+            return r;
+        }
         let p = self.prec();
         self.monotone_up(|x, r| rnd!(p, x.atan_ref(), r))
     }
@@ -646,9 +757,75 @@ impl Interval {
         k_lo <= k_hi
     }
 
+    /// Signs and directed values of `sin` and `cos` at both endpoints, used when the width is
+    /// below 3 (< π): then `X` holds at most one zero of `cos` (and of `sin`), and a correctly
+    /// rounded `cos`/`sin` of a float is never 0 unless the float is 0, so a sign change
+    /// between the endpoints detects the critical point exactly.
+    fn narrow_trig(&self) -> Option<[(Float, Float, Float, Float); 2]> {
+        if !self.is_bounded() {
+            return None;
+        }
+        let three = Float::with_val(8, 3);
+        if self.width() >= three {
+            return None;
+        }
+        let p = self.prec();
+        // One evaluation per endpoint: sin and cos rounded to nearest at p + 8 bits lie within
+        // half a spacing of the exact values, so their float neighbours bracket them; rounding
+        // those outward to p bits keeps the bracket. (Signs are exact: a correctly rounded
+        // non-zero value keeps its sign.)
+        let at = |x: &Float| {
+            let (mut s, mut c) = (Float::with_val(p + 8, x), Float::new(p + 8));
+            s.sin_cos_round(&mut c, Round::Nearest);
+            let bracket = |v: &Float| {
+                if v.is_zero() {
+                    // sin(0) = 0 exactly (x = 0 is the only float where sin or cos vanish).
+                    return (Float::new(p), Float::new(p));
+                }
+                let mut d = v.clone();
+                d.next_down();
+                let mut u = v.clone();
+                u.next_up();
+                (rnd!(p, &d, Round::Down), rnd!(p, &u, Round::Up))
+            };
+            let (s_lo, s_hi) = bracket(&s);
+            let (c_lo, c_hi) = bracket(&c);
+            (s_lo, s_hi, c_lo, c_hi)
+        };
+        Some([at(&self.lo), at(&self.hi)])
+    }
+
+    /// `(sin X, cos X)` together (one evaluation per endpoint); each contains the exact range.
+    pub fn sin_cos(&self) -> MathResult<(Interval, Interval)> {
+        let nt = self.narrow_trig();
+        Ok((self.sin_with(&nt)?, self.cos_with(&nt)?))
+    }
+
     /// `sin(X)`; contains `sin(x)` for all `x ∈ X`.
     pub fn sin(&self) -> MathResult<Interval> {
+        self.sin_with(&self.narrow_trig())
+    }
+
+    /// `cos(X)`; contains `cos(x)` for all `x ∈ X`.
+    pub fn cos(&self) -> MathResult<Interval> {
+        self.cos_with(&self.narrow_trig())
+    }
+
+    fn sin_with(&self, nt: &Option<[(Float, Float, Float, Float); 2]>) -> MathResult<Interval> {
         let p = self.prec();
+        if let Some([(sl_d, sl_u, cl_d, _), (sh_d, sh_u, ch_d, _)]) = nt.clone() {
+            // Sign of cos at the endpoints (cl_d and the exact cos share the sign, see above).
+            let (cl, ch) = (cl_d.cmp0(), ch_d.cmp0());
+            let lo_d = min_f(sl_d, sh_d);
+            let hi_u = max_f(sl_u, sh_u);
+            return if cl == ch {
+                Interval::checked(lo_d, hi_u) // monotone on X
+            } else if cl == Some(Ordering::Greater) || ch == Some(Ordering::Less) {
+                Interval::checked(lo_d, Float::with_val(p, 1)) // a maximum inside
+            } else {
+                Interval::checked(Float::with_val(p, -1), hi_u) // a minimum inside
+            };
+        }
         let one = Interval::raw(Float::with_val(p, -1), Float::with_val(p, 1));
         if !self.is_bounded() {
             return Ok(one);
@@ -665,9 +842,27 @@ impl Interval {
         Interval::checked(lo.max(&Float::with_val(p, -1)), hi.min(&Float::with_val(p, 1)))
     }
 
-    /// `cos(X)`; contains `cos(x)` for all `x ∈ X`.
-    pub fn cos(&self) -> MathResult<Interval> {
+    fn cos_with(&self, nt: &Option<[(Float, Float, Float, Float); 2]>) -> MathResult<Interval> {
         let p = self.prec();
+        if let Some([(sl_d, _, cl_d, cl_u), (sh_d, _, ch_d, ch_u)]) = nt.clone() {
+            // cos' = −sin: the sign of sin at the endpoints decides monotonicity. sin(0) = 0
+            // exactly is the one float zero; treat a zero endpoint as a possible extremum.
+            let (sl, sh) = (sl_d.cmp0(), sh_d.cmp0());
+            let lo_d = min_f(cl_d, ch_d);
+            let hi_u = max_f(cl_u, ch_u);
+            let zero = |o: Option<Ordering>| o == Some(Ordering::Equal);
+            return if sl == sh && !zero(sl) {
+                Interval::checked(lo_d, hi_u)
+            } else if zero(sl) || zero(sh) {
+                // an endpoint at 0 (x = 0 is the only float where sin is 0): a maximum there
+                // is an endpoint value already; a minimum at ±π cannot be a float endpoint.
+                Interval::checked(lo_d, hi_u)
+            } else if sl == Some(Ordering::Less) {
+                Interval::checked(lo_d, Float::with_val(p, 1)) // sin goes − to +: cos has a max
+            } else {
+                Interval::checked(Float::with_val(p, -1), hi_u) // sin goes + to −: cos has a min
+            };
+        }
         let one = Interval::raw(Float::with_val(p, -1), Float::with_val(p, 1));
         if !self.is_bounded() {
             return Ok(one);
@@ -686,7 +881,11 @@ impl Interval {
 
     /// `tan(X)`; contains `tan(x)` for all `x ∈ X`. Errors when `X` may contain a pole.
     pub fn tan(&self) -> MathResult<Interval> {
-        if self.may_contain_pi_multiple(1, 2, 1) {
+        let pole = match self.narrow_trig() {
+            Some([(_, _, cl_d, _), (_, _, ch_d, _)]) => cl_d.cmp0() != ch_d.cmp0(),
+            None => self.may_contain_pi_multiple(1, 2, 1),
+        };
+        if pole {
             return Err(domain("tan", "the argument may contain a pole pi/2 + k*pi"));
         }
         let p = self.prec();

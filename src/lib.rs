@@ -23,3 +23,4 @@ pub mod conditions;
 pub mod poly;
 pub mod poly2;
 pub mod orbit;
+pub mod prove;

@@ -130,6 +130,34 @@ enum Verb {
         #[command(flatten)]
         common: Common,
     },
+    /// Prove or refute a claim over a whole box by subdivision.
+    #[command(after_help = "Examples:\n  \
+        eoscert prove '7 - 4*K - 2*K^2 > -1' --over K=1..1.2\n  \
+        eoscert prove 'x^2 - 2*x + 1 >= 0' --over x=-10..10\n  \
+        eoscert prove orbit-stable --loss '(x^2 - 1)^2/4' --lr-range 1.01..1.2 --in 0..2")]
+    Prove {
+        /// 'LHS OP RHS' with OP one of < <= > >=, or the property orbit-stable.
+        claim: String,
+        /// The box for an inequality, one range per variable, e.g. --over K=1..5/4,x=0..1.
+        #[arg(long, value_name = "NAME=A..B[,...]", allow_hyphen_values = true)]
+        over: Option<String>,
+        /// The loss, for orbit-stable.
+        #[arg(long)]
+        loss: Option<String>,
+        /// A named parameter, NAME=VALUE (exact; repeatable).
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        /// The learning-rate range, for orbit-stable.
+        #[arg(long, value_name = "A..B", allow_hyphen_values = true)]
+        lr_range: Option<String>,
+        /// The interval the orbit points must lie in, for orbit-stable.
+        #[arg(long = "in", value_name = "X..Y", allow_hyphen_values = true)]
+        inside: Option<String>,
+        #[command(flatten)]
+        budget: BudgetArgs,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 fn fail(e: UserError) -> ExitCode {
@@ -223,6 +251,46 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             let out = verbs::orbit::run(&req)?;
             print(&out, common.json);
             Ok(verdict_code(out.verdict()))
+        }
+        Verb::Prove { claim, over, loss, params, lr_range, inside, budget, common } => {
+            let prec = input::check_prec(common.prec)?;
+            let claim = if claim == "orbit-stable" {
+                let src = loss.ok_or_else(|| UserError::new("orbit-stable needs --loss LOSS"))?;
+                let l = input::parse_loss(&src, &params, None)?;
+                if l.vars.len() != 1 {
+                    return Err(UserError::new("orbit-stable needs a loss of one variable"));
+                }
+                let lr = input::parse_range(
+                    &lr_range.ok_or_else(|| UserError::new("orbit-stable needs --lr-range A..B"))?,
+                    prec,
+                    "--lr-range",
+                )?;
+                if !lr.is_pos() {
+                    return Err(UserError::new("--lr-range must contain only positive learning rates"));
+                }
+                let domain = input::parse_range(
+                    &inside.ok_or_else(|| UserError::new("orbit-stable needs --in X..Y"))?,
+                    prec,
+                    "--in",
+                )?;
+                verbs::prove::Claim::OrbitStable { loss: l, lr, domain }
+            } else {
+                let (lhs, op, rhs) = eoscert::prove::split_comparison(&claim).ok_or_else(|| {
+                    UserError::new(format!(
+                        "the claim '{claim}' must be 'LHS OP RHS' with exactly one of < <= > >=, or orbit-stable"
+                    ))
+                })?;
+                let over = over.ok_or_else(|| UserError::new("an inequality needs --over NAME=A..B[,...]"))?;
+                let (names, boxes) = input::parse_named_box(&over, prec, "--over")?;
+                let vars = names.join(",");
+                let l = input::parse_loss(&lhs, &params, Some(&vars))?;
+                let r = input::parse_loss(&rhs, &params, Some(&vars))?;
+                let diff = eoscert::prove::difference(l.expr, r.expr, names, claim.clone());
+                verbs::prove::Claim::Inequality { diff, op, text: claim.clone(), over: boxes }
+            };
+            let out = verbs::prove::run(&verbs::prove::ProveRequest { claim, prec, budget: budget.budget(prec) })?;
+            print(&out, common.json);
+            Ok(verdict_code(out.verdict))
         }
     }
 }

@@ -50,6 +50,10 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn neg(&self) -> Self;
     /// Division; `DivisionByZero` when the divisor is (or may be) 0.
     fn div(&self, o: &Self) -> MathResult<Self>;
+    /// `self += a · b` (implementations may fuse and avoid allocation).
+    fn add_mul(&mut self, a: &Self, b: &Self) {
+        *self = self.add(&a.mul(b));
+    }
     /// Multiplication by an integer.
     fn mul_int(&self, n: i64) -> Self {
         self.mul(&Self::from_int(n, &self.ctx()))
@@ -64,6 +68,10 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn powq(&self, q: &BigRational) -> MathResult<Self>;
     /// An elementary function.
     fn apply(&self, f: Func) -> MathResult<Self>;
+    /// `(sin x, cos x)`; implementations may share work between the two.
+    fn sin_cos(&self) -> MathResult<(Self, Self)> {
+        Ok((self.apply(Func::Sin)?, self.apply(Func::Cos)?))
+    }
     /// `max(self, o)`, valid for all points.
     fn max(&self, o: &Self) -> Self;
     /// `min(self, o)`, valid for all points.
@@ -242,6 +250,15 @@ impl Scalar for Interval {
     fn div(&self, o: &Self) -> MathResult<Self> {
         Interval::div(self, o)
     }
+    fn add_mul(&mut self, a: &Self, b: &Self) {
+        self.add_mul_assign(a, b);
+    }
+    fn mul_int(&self, n: i64) -> Self {
+        Interval::mul_int(self, n)
+    }
+    fn div_int(&self, n: i64) -> Self {
+        Interval::div_int(self, n)
+    }
     fn powi(&self, n: i64) -> MathResult<Self> {
         Interval::powi(self, n)
     }
@@ -268,6 +285,9 @@ impl Scalar for Interval {
             Func::Abs => Ok(self.abs()),
             Func::Gauss => self.gauss(),
         }
+    }
+    fn sin_cos(&self) -> MathResult<(Self, Self)> {
+        Interval::sin_cos(self)
     }
     fn max(&self, o: &Self) -> Self {
         Interval::max(self, o)

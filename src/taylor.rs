@@ -105,7 +105,7 @@ impl<S: Scalar> Series<S> {
     fn prod_coef(a: &[S], b: &[S], k: usize) -> S {
         let mut acc = a[0].mul(&b[k]);
         for j in 1..=k {
-            acc = acc.add(&a[j].mul(&b[k - j]));
+            acc.add_mul(&a[j], &b[k - j]);
         }
         acc
     }
@@ -417,9 +417,13 @@ impl<S: Scalar> Series<S> {
 
     fn trig_pair(&self, hyperbolic: bool) -> MathResult<(Self, Self)> {
         let n = self.order();
-        let (fs, fc) = if hyperbolic { (Func::Sinh, Func::Cosh) } else { (Func::Sin, Func::Cos) };
-        let mut s = vec![self.c[0].apply(fs)?];
-        let mut c = vec![self.c[0].apply(fc)?];
+        let (s0, c0) = if hyperbolic {
+            (self.c[0].apply(Func::Sinh)?, self.c[0].apply(Func::Cosh)?)
+        } else {
+            self.c[0].sin_cos()?
+        };
+        let mut s = vec![s0];
+        let mut c = vec![c0];
         let du = self.deriv_coefs();
         for k in 1..=n {
             let sk = Self::prod_coef(&du, &c, k - 1).div_int(k as i64);

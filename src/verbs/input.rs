@@ -98,3 +98,21 @@ pub fn parse_value(s: &str, prec: u32, flag: &str) -> Result<Num, UserError> {
     let e = parse::parse_const_expr(s).map_err(|e| UserError::new(format!("{flag}: {}", e.render())))?;
     const_value(&e, prec).map_err(|e| UserError::new(format!("{flag}: the value is not defined: {e}")))
 }
+
+/// Parses a named box `K=1..5/4,x=0..1` into names and enclosing intervals.
+pub fn parse_named_box(s: &str, prec: u32, flag: &str) -> Result<(Vec<String>, Vec<Interval>), UserError> {
+    let parts = parse::parse_named_box(s).map_err(|e| UserError::new(format!("{flag}: {}", e.render())))?;
+    let mut names = vec![];
+    let mut boxes = vec![];
+    for (name, a, b) in parts {
+        let a = const_value(&a, prec).map_err(|e| UserError::new(format!("{flag}: {name}: {e}")))?;
+        let b = const_value(&b, prec).map_err(|e| UserError::new(format!("{flag}: {name}: {e}")))?;
+        let (ia, ib) = (a.to_interval(prec), b.to_interval(prec));
+        if !ia.certainly_lt(&ib) {
+            return Err(UserError::new(format!("{flag}: the range of {name} is empty or reversed")));
+        }
+        names.push(name);
+        boxes.push(ia.hull(&ib));
+    }
+    Ok((names, boxes))
+}

@@ -5,6 +5,7 @@ pub mod conditions;
 pub mod eval;
 pub mod input;
 pub mod orbit;
+pub mod prove;
 
 use std::fmt;
 
