@@ -195,14 +195,15 @@ fn verify<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], prec: u32) -> MathRes
     }
     // K(X̃) ⊆ int X̃: a unique zero in X̃, lying in K(X̃). Refine by iterating K.
     let mut enc: Vec<Interval> = k.iter().zip(&xt).map(|(a, b)| a.intersect(b).expect("K ⊆ X")).collect();
-    for _ in 0..100 {
+    for _ in 0..400 {
         let Some(k2) = krawczyk(sys, &enc, prec)? else { break };
         let next: Option<Vec<Interval>> = k2.iter().zip(&enc).map(|(a, b)| a.intersect(b)).collect();
         let Some(next) = next else { break };
+        // Keep iterating while some coordinate shrinks by more than 1/8 (the contraction is
+        // slow on wide boxes and quadratic once narrow).
         let improved = next.iter().zip(&enc).any(|(a, b)| {
-            let (wa, mut wb) = (a.width(), b.width());
-            wb >>= 1;
-            wa < wb
+            let (wa, wb) = (a.width(), b.width());
+            wa * 8u32 < wb * 7u32
         });
         enc = next;
         if !improved {
