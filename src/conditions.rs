@@ -163,8 +163,9 @@ pub struct Prop1 {
     pub margin: Num,
 }
 
-/// Judges Proposition 1 from the derivatives of `g` and of `f` at `x̄`.
-pub fn prop1(g: &Derivs, f: &Derivs, prec: u32) -> Prop1 {
+/// Proposition 1's hypotheses on `g` at a point from its derivatives: (i) `g' != 0`,
+/// (ii) `g' g''' < 6 g''^2`. Returns the verdict and the margin `6 g''^2 - g' g'''`.
+pub fn prop1_hypotheses(g: &Derivs, prec: u32) -> (Judged, Num) {
     let (g1, g2, g3) = (&g.d[1], &g.d[2], &g.d[3]);
     let margin = match (g1.pi_exact(), g2.pi_exact(), g3.pi_exact()) {
         (Some(a), Some(b), Some(c)) => Num::from_pipoly(b.mul(&b).mul_int(6).sub(&a.mul(&c))),
@@ -179,11 +180,13 @@ pub fn prop1(g: &Derivs, f: &Derivs, prec: u32) -> Prop1 {
         Sign::Unknown => Verdict::Undecided,
     };
     let h_ii = Verdict::positive(sign_of(&margin));
-    let hyp_v = h_i.and(h_ii);
-    let hypotheses = Judged::new(
-        hyp_v,
-        format!("(i) g' != 0: {h_i}; (ii) g'g''' < 6g''^2: {h_ii}"),
-    );
+    (Judged::new(h_i.and(h_ii), format!("(i) g' != 0: {h_i}; (ii) g'g''' < 6g''^2: {h_ii}")), margin)
+}
+
+/// Judges Proposition 1 from the derivatives of `g` and of `f` at `x̄`.
+pub fn prop1(g: &Derivs, f: &Derivs, prec: u32) -> Prop1 {
+    let (hypotheses, margin) = prop1_hypotheses(g, prec);
+    let hyp_v = hypotheses.verdict;
     let t1 = theorem1(f, prec);
     let l1 = lemma1(f, prec);
     let conc_v = match (t1.judged.verdict, l1.judged.verdict) {

@@ -141,6 +141,25 @@ impl Expr {
         }
     }
 
+    /// The expression with variable `var` replaced by `with` (other variables unchanged).
+    pub fn substitute(&self, var: usize, with: &Expr) -> Expr {
+        let b = |e: &Expr| Box::new(e.substitute(var, with));
+        match self {
+            Expr::Var(i) if *i == var => with.clone(),
+            Expr::Num(_) | Expr::Const(_) | Expr::Var(_) => self.clone(),
+            Expr::Neg(a) => Expr::Neg(b(a)),
+            Expr::Call(f, a) => Expr::Call(*f, b(a)),
+            Expr::Add(x, y) => Expr::Add(b(x), b(y)),
+            Expr::Sub(x, y) => Expr::Sub(b(x), b(y)),
+            Expr::Mul(x, y) => Expr::Mul(b(x), b(y)),
+            Expr::Div(x, y) => Expr::Div(b(x), b(y)),
+            Expr::Pow(x, y) => Expr::Pow(b(x), b(y)),
+            Expr::Atan2(x, y) => Expr::Atan2(b(x), b(y)),
+            Expr::Max(x, y) => Expr::Max(b(x), b(y)),
+            Expr::Min(x, y) => Expr::Min(b(x), b(y)),
+        }
+    }
+
     /// True when the expression is a polynomial in its variables with rational coefficients
     /// (only `+ - *`, rational numbers, and powers with non-negative integer constant exponents).
     pub fn is_polynomial(&self) -> bool {

@@ -24,3 +24,5 @@ pub mod poly;
 pub mod poly2;
 pub mod orbit;
 pub mod prove;
+pub mod catalogue;
+pub mod report;

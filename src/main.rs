@@ -106,6 +106,12 @@ enum Verb {
         /// The target Y of a squared loss (G - Y)^2.
         #[arg(long, requires = "base", value_name = "Y", allow_hyphen_values = true)]
         target: Option<String>,
+        /// Proposition 2 (composition rule): the inner function p (with --q and --at).
+        #[arg(long, requires = "q", value_name = "P", allow_hyphen_values = true)]
+        p: Option<String>,
+        /// Proposition 2: the outer function q, in a variable of its own.
+        #[arg(long, requires = "p", value_name = "Q", allow_hyphen_values = true)]
+        q: Option<String>,
         #[command(flatten)]
         budget: BudgetArgs,
         #[command(flatten)]
@@ -158,6 +164,23 @@ enum Verb {
         #[command(flatten)]
         common: Common,
     },
+    /// Judge every check file (default checks/) and write reports (default reports/).
+    #[command(after_help = "Examples:\n  \
+        eoscert run\n  \
+        eoscert run checks/chen-bruna --out /tmp/reports\n  \
+        eoscert run my-claim.toml")]
+    Run {
+        /// Check files or directories (default: checks/).
+        paths: Vec<std::path::PathBuf>,
+        /// Where to write report.json and report.md.
+        #[arg(long, default_value = "reports")]
+        out: std::path::PathBuf,
+        /// Worker threads (default: the number of cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 fn fail(e: UserError) -> ExitCode {
@@ -183,6 +206,21 @@ fn print<T: serde::Serialize + std::fmt::Display>(out: &T, json: bool) {
     };
 }
 
+/// A JSON value printed as-is.
+struct JsonOnly(serde_json::Value);
+
+impl serde::Serialize for JsonOnly {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl std::fmt::Display for JsonOnly {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode, UserError> {
     match cli.verb {
         Verb::Eval { loss, at, order, dir, common } => {
@@ -200,8 +238,14 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             print(&out, common.json);
             Ok(ExitCode::SUCCESS)
         }
-        Verb::Conditions { loss, params, at, inside, base, target, budget, common } => {
+        Verb::Conditions { loss, params, at, inside, base, target, p, q, budget, common } => {
             let prec = input::check_prec(common.prec)?;
+            if let (Some(p), Some(q)) = (&p, &q) {
+                let at = at.ok_or_else(|| UserError::new("Proposition 2 needs --at x=V (the point of p)"))?;
+                let out = verbs::conditions::run_prop2(p, q, &at, &params, prec)?;
+                print(&out, common.json);
+                return Ok(verdict_code(out.verdict));
+            }
             let (l, squared) = match (&loss, &base, &target) {
                 (Some(_), Some(_), _) => {
                     return Err(UserError::new("give either LOSS or --base/--target, not both"));
@@ -291,6 +335,33 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             let out = verbs::prove::run(&verbs::prove::ProveRequest { claim, prec, budget: budget.budget(prec) })?;
             print(&out, common.json);
             Ok(verdict_code(out.verdict))
+        }
+        Verb::Run { paths, out, jobs, common } => {
+            use std::io::IsTerminal;
+            let paths = if paths.is_empty() { vec![std::path::PathBuf::from("checks")] } else { paths };
+            let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+            let tty = std::io::stderr().is_terminal() && !common.json;
+            let progress = |done: usize, total: usize, o: &eoscert::catalogue::Outcome| {
+                if tty {
+                    eprint!("\r[{done}/{total}] {:<60}", o.id);
+                    if done == total {
+                        eprintln!();
+                    }
+                }
+            };
+            let report = verbs::run::run(&paths, &out, threads, &progress)?;
+            if common.json {
+                print(&JsonOnly(serde_json::to_value(&report).expect("serialisable")), true);
+            } else {
+                let s = &report.summary;
+                print!("{}", verbs::run::table(&report.checks));
+                println!(
+                    "{} checks: {} PASS, {} FAIL, {} UNDECIDED, {} CONSISTENT, {} INCONSISTENT; {} as expected, {} unexpected; {:.1} s",
+                    s.total, s.pass, s.fail, s.undecided, s.consistent, s.inconsistent, s.as_expected, s.unexpected, s.seconds
+                );
+                println!("reports written to {}/report.json and {}/report.md", out.display(), out.display());
+            }
+            Ok(verdict_code(verbs::run::exit_verdict(&report.checks)))
         }
     }
 }

@@ -408,6 +408,182 @@ fn check_p2_2d(e: &Expr, theta: &[BigRational; 2], dir: &[BigRational; 2]) -> Re
 }
 
 // ------------------------------------------------------------------------------------------
+// 1a. P4: an independent reference (a separate rug evaluator and finite differences)
+// ------------------------------------------------------------------------------------------
+//
+// P1 and P3 compare the engine with itself (at other precisions, or in f64), so a wrong
+// formula shared by all scalars (a wrong branch of atan2, a wrong sign in a recurrence) would
+// pass them. Here every expression is also evaluated by a tiny evaluator written directly
+// against rug at 3000 bits, and derivatives are estimated by central differences with step
+// 2^-300 (truncation error ~2^-600, rounding error ~2^-1700 relative): the enclosures must
+// contain these estimates up to a tolerance of 2^-400 relative.
+
+/// Working precision and step of the finite differences.
+const FD_PREC: u32 = 3000;
+const FD_STEP_EXP: i32 = -300;
+
+/// `e` at the point `x`, computed with rug only; `None` outside the domain.
+fn ref_eval(e: &Expr, x: &[Float]) -> Option<Float> {
+    let w = FD_PREC;
+    let f = |v: Float| if v.is_nan() || v.is_infinite() { None } else { Some(v) };
+    let r = match e {
+        Expr::Num(v) => Float::with_val(w, to_rug_rational(v)),
+        Expr::Const(Constant::Pi) => Float::with_val(w, rug::float::Constant::Pi),
+        Expr::Const(Constant::E) => Float::with_val(w, Float::with_val(w, 1).exp_ref()),
+        Expr::Var(i) => x[*i].clone(),
+        Expr::Neg(a) => -ref_eval(a, x)?,
+        Expr::Add(a, c) => ref_eval(a, x)? + ref_eval(c, x)?,
+        Expr::Sub(a, c) => ref_eval(a, x)? - ref_eval(c, x)?,
+        Expr::Mul(a, c) => ref_eval(a, x)? * ref_eval(c, x)?,
+        Expr::Div(a, c) => {
+            let den = ref_eval(c, x)?;
+            if den.is_zero() {
+                return None;
+            }
+            ref_eval(a, x)? / den
+        }
+        Expr::Pow(a, ex) => {
+            let base = ref_eval(a, x)?;
+            let Expr::Num(p) = &**ex else { return None };
+            let n = p.numer().to_i32()?;
+            let d = p.denom().to_u32()?;
+            if base.is_zero() && n < 0 {
+                return None;
+            }
+            if d == 1 {
+                Float::with_val(w, rug::ops::Pow::pow(&base, n))
+            } else {
+                if base < 0 {
+                    return None;
+                }
+                let root = Float::with_val(w, base.root_ref(d));
+                Float::with_val(w, rug::ops::Pow::pow(&root, n))
+            }
+        }
+        Expr::Call(func, a) => {
+            let v = ref_eval(a, x)?;
+            let one = Float::with_val(w, 1);
+            match func {
+                Func::Sqrt if v < 0 => return None,
+                Func::Log if v <= 0 => return None,
+                Func::Asin | Func::Acos if v.clone().abs() > 1 => return None,
+                _ => {}
+            }
+            match func {
+                Func::Sqrt => v.sqrt(),
+                Func::Exp => v.exp(),
+                Func::Log => v.ln(),
+                Func::Sin => v.sin(),
+                Func::Cos => v.cos(),
+                Func::Tan => v.tan(),
+                Func::Tanh => v.tanh(),
+                Func::Atan => v.atan(),
+                Func::Asin => v.asin(),
+                Func::Acos => v.acos(),
+                Func::Sinh => v.sinh(),
+                Func::Cosh => v.cosh(),
+                Func::Sigmoid => one.clone() / (one + (-v).exp()),
+                Func::Softplus => v.exp().ln_1p(),
+                Func::Relu => v.max(&Float::new(w)),
+                Func::Abs => v.abs(),
+                Func::Gauss => (-v.square()).exp(),
+            }
+        }
+        Expr::Atan2(a, c) => {
+            let (yv, xv) = (ref_eval(a, x)?, ref_eval(c, x)?);
+            if yv.is_zero() && xv <= 0 {
+                return None;
+            }
+            yv.atan2(&xv)
+        }
+        Expr::Max(a, c) => ref_eval(a, x)?.max(&ref_eval(c, x)?),
+        Expr::Min(a, c) => ref_eval(a, x)?.min(&ref_eval(c, x)?),
+    };
+    f(r)
+}
+
+/// Derivatives 0..=4 of `t ↦ e(θ + t d)` at 0 by central differences, and the largest
+/// |value| on the stencil (the scale of the rounding error).
+fn fd_derivatives(e: &Expr, theta: &[BigRational], d: &[BigRational]) -> Option<([Float; 5], Float)> {
+    let w = FD_PREC;
+    let h = Float::with_val(w, Float::i_exp(1, FD_STEP_EXP));
+    let mut f = Vec::new();
+    for j in -2i32..=2 {
+        let t = Float::with_val(w, &h * j);
+        let pt: Vec<Float> = theta
+            .iter()
+            .zip(d)
+            .map(|(a, di)| {
+                let a = Float::with_val(w, to_rug_rational(a));
+                let di = Float::with_val(w, to_rug_rational(di));
+                a + di * &t
+            })
+            .collect();
+        f.push(ref_eval(e, &pt)?);
+    }
+    let [m2, m1, z, p1, p2] = [&f[0], &f[1], &f[2], &f[3], &f[4]];
+    let hp = |k: i32| Float::with_val(w, Float::i_exp(1, FD_STEP_EXP * k));
+    let d0 = z.clone();
+    let d1 = Float::with_val(w, p1 - m1) / (hp(1) * 2u32);
+    let d2 = (Float::with_val(w, p1 + m1) - Float::with_val(w, z * 2u32)) / hp(2);
+    let d3 = (Float::with_val(w, p2 - m2) - Float::with_val(w, p1 - m1) * 2u32) / (hp(3) * 2u32);
+    let d4 = (Float::with_val(w, p2 + m2) - Float::with_val(w, p1 + m1) * 4u32 + Float::with_val(w, z * 6u32)) / hp(4);
+    let scale = f.iter().fold(Float::with_val(w, 1), |acc, v| acc.max(&Float::with_val(w, v.abs_ref())));
+    Some(([d0, d1, d2, d3, d4], scale))
+}
+
+/// `enc` contains `r` up to `2^-400 * max(1, scale, |r|)`.
+fn near_enclosure(enc: &Interval, r: &Float, scale: &Float) -> bool {
+    let w = FD_PREC;
+    let mag = scale.clone().max(&Float::with_val(w, r.abs_ref()));
+    let tol = mag * Float::with_val(w, Float::i_exp(1, -400));
+    *enc.lo() <= Float::with_val(w, r + &tol) && Float::with_val(w, r - &tol) <= *enc.hi()
+}
+
+fn check_p4(
+    e: &Expr,
+    nvars: usize,
+    theta: &[BigRational],
+    d: &[BigRational],
+    rad: &BigRational,
+    prec: u32,
+) -> Result<usize, TestCaseError> {
+    let l = loss(e.clone(), nvars);
+    let th_pt: Vec<Interval> = theta.iter().map(|t| Interval::from_rational(t, prec)).collect();
+    let th_box: Vec<Interval> = theta.iter().map(|t| Interval::from_rationals(&(t - rad), &(t + rad), prec)).collect();
+    let dv: Vec<Interval> = d.iter().map(|t| Interval::from_rational(t, prec)).collect();
+    let mut checked = 0;
+    let mut reference = None;
+    for (what, th) in [("point", th_pt), ("box", th_box)] {
+        let Ok(s) = along(&l, &th, &dv, 4) else { continue };
+        if reference.is_none() {
+            reference = fd_derivatives(e, theta, d);
+        }
+        let Some((r, scale)) = reference.as_ref() else {
+            // Undefined, or overflowing at 3000 bits (then the enclosures are unbounded too).
+            prop_assert!(
+                !s.c.iter().all(|c| c.is_bounded()),
+                "the engine evaluates {} on {th:?} but the reference is undefined at {theta:?}",
+                l.source
+            );
+            continue;
+        };
+        for (k, rk) in r.iter().enumerate() {
+            let dk = s.derivative(k);
+            prop_assert!(
+                near_enclosure(&dk, rk, scale),
+                "derivative {k} of {} at {theta:?} along {d:?} ({what} {th:?}, {prec} bits): \
+                 enclosure {dk:?}, independent reference {}",
+                l.source,
+                rk.to_string_radix(10, Some(25))
+            );
+            checked += 1;
+        }
+    }
+    Ok(checked)
+}
+
+// ------------------------------------------------------------------------------------------
 // 1a. P3: f64 sanity
 // ------------------------------------------------------------------------------------------
 
@@ -492,6 +668,29 @@ proptest! {
         dir in [small_rational(), small_rational()],
     ) {
         let checked = check_p2_2d(&e, &theta, &dir)?;
+        prop_assume!(checked > 0);
+    }
+
+    #[test]
+    fn p4_enclosures_contain_independent_finite_differences_1d(
+        e in expr_strategy(1, true),
+        x0 in point_strategy(),
+        rad in radius_strategy(),
+        prec in prec_strategy(),
+    ) {
+        let checked = check_p4(&e, 1, &[x0], &[qi(1)], &rad, prec)?;
+        prop_assume!(checked > 0);
+    }
+
+    #[test]
+    fn p4_enclosures_contain_independent_finite_differences_2d(
+        e in expr_strategy(2, true),
+        theta in [point_strategy(), point_strategy()],
+        dir in [small_rational(), small_rational()],
+        rad in radius_strategy(),
+        prec in prec_strategy(),
+    ) {
+        let checked = check_p4(&e, 2, &theta, &dir, &rad, prec)?;
         prop_assume!(checked > 0);
     }
 

@@ -355,3 +355,77 @@ impl fmt::Display for ConditionsOutput {
         writeln!(f, "verdict: {} ({})", self.verdict, self.reason)
     }
 }
+
+/// Proposition 2 (composition rule) at a point: the hypotheses of Proposition 1 on `p` at
+/// `x̄` and on `q` at `ȳ = p(x̄)`, and the conclusion — the same conditions on `q∘p` at `x̄` —
+/// judged independently.
+#[derive(Clone, Debug, Serialize)]
+pub struct Prop2Output {
+    pub p: String,
+    pub q: String,
+    pub at: NumJson,
+    pub hypothesis_p: JudgedOut,
+    pub hypothesis_q: JudgedOut,
+    pub conclusion: JudgedOut,
+    /// `6 h''^2 - h' h'''` for the composite `h = q(p(x))`.
+    pub margin_composite: NumJson,
+    pub margin_p: NumJson,
+    pub margin_q: NumJson,
+    pub verdict: Verdict,
+    pub reason: String,
+}
+
+/// Runs Proposition 2's check; `p` and `q` are expressions in one variable each.
+pub fn run_prop2(p: &str, q: &str, at: &str, params: &[String], prec: u32) -> Result<Prop2Output, UserError> {
+    use crate::conditions::prop1_hypotheses;
+    use crate::eval::derivatives_best;
+    let pl = super::input::parse_loss(p, params, None)?;
+    let ql = super::input::parse_loss(q, params, None)?;
+    if pl.vars.len() != 1 || ql.vars.len() != 1 {
+        return Err(UserError::new("Proposition 2 needs p and q to be functions of one variable each"));
+    }
+    let x = super::input::parse_at(&pl, at, prec, "at")?;
+    let one = vec![Num::Exact(num_rational::BigRational::from_integer(1.into()))];
+    let order = 3;
+    let dp = derivatives_best(&pl, &x, &one, order, prec).map_err(|e| UserError::new(format!("cannot evaluate p: {e}")))?;
+    let y = vec![dp[0].clone()];
+    let dq = derivatives_best(&ql, &y, &one, order, prec).map_err(|e| UserError::new(format!("cannot evaluate q at p(x): {e}")))?;
+    let h = Loss { expr: ql.expr.substitute(0, &pl.expr), vars: pl.vars.clone(), source: format!("q(p(x)) with p = {p}, q = {q}") };
+    let dh = derivatives_best(&h, &x, &one, order, prec).map_err(|e| UserError::new(format!("cannot evaluate q(p(x)): {e}")))?;
+    let (hp, mp) = prop1_hypotheses(&Derivs { d: dp }, prec);
+    let (hq, mq) = prop1_hypotheses(&Derivs { d: dq }, prec);
+    let (hc, mc) = prop1_hypotheses(&Derivs { d: dh }, prec);
+    let hyp = hp.verdict.and(hq.verdict);
+    let (verdict, reason) = match (hyp, hc.verdict) {
+        (Verdict::Pass, Verdict::Pass) => (Verdict::Pass, "p and q satisfy Proposition 1's conditions and so does q(p(x))".to_string()),
+        (Verdict::Pass, Verdict::Fail) => (
+            Verdict::Fail,
+            format!("counterexample: p and q satisfy Proposition 1's conditions but q(p(x)) does not ({})", hc.reason),
+        ),
+        (Verdict::Fail, _) => (Verdict::Undecided, "the hypotheses do not hold for this p and q; Proposition 2 says nothing".into()),
+        _ => (Verdict::Undecided, "hypotheses or conclusion could not be certified".into()),
+    };
+    Ok(Prop2Output {
+        p: p.into(),
+        q: q.into(),
+        at: nj(&x[0], prec),
+        hypothesis_p: (&hp).into(),
+        hypothesis_q: (&hq).into(),
+        conclusion: (&hc).into(),
+        margin_composite: nj(&mc, prec),
+        margin_p: nj(&mp, prec),
+        margin_q: nj(&mq, prec),
+        verdict,
+        reason,
+    })
+}
+
+impl fmt::Display for Prop2Output {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Proposition 2 at x = {} with p = {}, q = {}", self.at, self.p, self.q)?;
+        writeln!(f, "  hypotheses on p: {} ({}; 6p''^2 - p'p''' = {})", self.hypothesis_p.verdict, self.hypothesis_p.reason, self.margin_p)?;
+        writeln!(f, "  hypotheses on q: {} ({}; 6q''^2 - q'q''' = {})", self.hypothesis_q.verdict, self.hypothesis_q.reason, self.margin_q)?;
+        writeln!(f, "  conclusion on q(p(x)): {} ({}; 6h''^2 - h'h''' = {})", self.conclusion.verdict, self.conclusion.reason, self.margin_composite)?;
+        writeln!(f, "verdict: {} ({})", self.verdict, self.reason)
+    }
+}

@@ -6,6 +6,7 @@ pub mod eval;
 pub mod input;
 pub mod orbit;
 pub mod prove;
+pub mod run;
 
 use std::fmt;
 
