@@ -44,6 +44,16 @@ fn conditions_quartic_exact_values() {
     assert_eq!(m["lemma1"]["k"], 3);
     assert_eq!(v["complete"], true);
     assert_eq!(v["minima"].as_array().unwrap().len(), 1);
+    // Constructive Theorem 1: certified orbits with eta in (2/f'', 2/(f'' - eps f''')).
+    let w = m["witnesses"].as_array().unwrap();
+    assert_eq!(w.len(), 3);
+    for wi in w {
+        assert_eq!(wi["verdict"], "PASS");
+        assert!(f(&wi["x0"]["hi"]) < 2.0 && f(&wi["x1"]["lo"]) > 2.0);
+    }
+    // 2/f'' = 1/4: the first witness's eta lies in (1/4 (1 + 1/200), 1/4 (1 + 1/100)].
+    let eta = f(&w[0]["lr"]["lo"]);
+    assert!(0.25 * 1.005 <= eta && eta <= 0.25 * 1.01 + 1e-12, "{eta}");
 }
 
 #[test]

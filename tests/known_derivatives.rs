@@ -298,3 +298,45 @@ fn restriction_along_a_direction() {
     let got: Vec<BigRational> = best.iter().map(|n| n.exact().unwrap().clone()).collect();
     assert_eq!(got, ints(&[2, 5, 8, 6, 0]));
 }
+
+#[test]
+fn atan2_in_every_quadrant_and_on_the_axes() {
+    // f = atan2(y, x), r2 = x^2 + y^2: f_x = -y/r2, f_y = x/r2,
+    // f_xx = 2xy/r2^2, f_xy = (y^2 - x^2)/r2^2, f_yy = -2xy/r2^2.
+    let l = loss2(Expr::Atan2(Box::new(y()), Box::new(x())));
+    let points = [(1, 1), (-1, 1), (-1, -1), (1, -1), (0, 1), (0, -1), (1, 0), (2, -3), (-3, 2), (-5, -1), (3, 7)];
+    for (px, py) in points {
+        let (a, b) = (qi(px), qi(py));
+        let r2 = &a * &a + &b * &b;
+        let r4 = &r2 * &r2;
+        let grad = [-&b / &r2, &a / &r2];
+        let hess = [
+            [qi(2) * &a * &b / &r4, (&b * &b - &a * &a) / &r4],
+            [(&b * &b - &a * &a) / &r4, -qi(2) * &a * &b / &r4],
+        ];
+        let down = Float::with_val_round(300, Float::with_val(300, py).atan2_ref(&Float::with_val(300, px)), Round::Down).0;
+        let up = Float::with_val_round(300, Float::with_val(300, py).atan2_ref(&Float::with_val(300, px)), Round::Up).0;
+        for prec in [53u32, 128] {
+            let at = [Interval::from_int(px, prec), Interval::from_int(py, prec)];
+            let j = grad_hess::<Interval>(&l, &at, &prec).unwrap_or_else(|e| panic!("atan2({py}, {px}): {e:?}"));
+            assert!(contains_real(&j.v, &down, &up), "atan2({py}, {px}) = {:?}", j.v);
+            for i in 0..2 {
+                assert!(j.g[i].contains_rational(&grad[i]), "atan2 at ({px}, {py}): gradient {i} {:?} vs {}", j.g[i], grad[i]);
+                for k in 0..2 {
+                    assert!(
+                        j.hess(i, k).contains_rational(&hess[i][k]),
+                        "atan2 at ({px}, {py}): H[{i}][{k}] = {:?} vs {}",
+                        j.hess(i, k),
+                        hess[i][k]
+                    );
+                }
+            }
+        }
+    }
+    // On the branch cut (x < 0, y = 0) and at the origin atan2 is refused.
+    for (px, py) in [(-1, 0), (0, 0), (-7, 0)] {
+        let at = [Interval::from_int(px, 128), Interval::from_int(py, 128)];
+        assert!(grad_hess::<Interval>(&l, &at, &128).is_err(), "atan2({py}, {px}) must fail");
+        assert!(taylor_1d(&loss1(Expr::Atan2(Box::new(num(qi(py))), Box::new(x()))), &at[0], 0).is_err());
+    }
+}

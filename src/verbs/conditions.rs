@@ -93,6 +93,9 @@ pub struct MinimumOut {
     pub oscillation: JudgedOut,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prop1: Option<Prop1Out>,
+    /// Constructive Theorem 1: certified orbits with learning rates in the theorem's window.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub witnesses: Vec<WitnessOut>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -171,6 +174,7 @@ fn judge_minimum(loss: &Loss, z: &Zero, squared: Option<&Squared>, prec: u32) ->
         lemma1: Lemma1Out { k: l1.k, verdict: l1.judged.verdict, reason: l1.judged.reason },
         oscillation: (&osc).into(),
         prop1: p1,
+        witnesses: if t1.judged.verdict == Verdict::Pass { theorem1_witnesses(loss, z, &dv, prec) } else { vec![] },
     })
 }
 
@@ -345,6 +349,13 @@ impl fmt::Display for ConditionsOutput {
                 writeln!(f, "    conclusion {}: {}", p.conclusion.verdict, p.conclusion.reason)?;
             }
             writeln!(f, "  period-2 orbits near this minimum for eta slightly above 2/f'': {}", m.oscillation.verdict)?;
+            for w in &m.witnesses {
+                writeln!(
+                    f,
+                    "    witness {}: eta = {}, x0 = {} (eps = {}), F(x0) = {}, window upper end 2/(f''-eps f''') = {}",
+                    w.verdict, w.lr, w.x0, w.eps, w.x1, w.window_hi
+                )?;
+            }
         }
         for c in &self.other_critical_points {
             writeln!(f, "other critical point at x = {}: {}", c.point, c.kind)?;
@@ -428,4 +439,74 @@ impl fmt::Display for Prop2Output {
         writeln!(f, "  conclusion on q(p(x)): {} ({}; 6h''^2 - h'h''' = {})", self.conclusion.verdict, self.conclusion.reason, self.margin_composite)?;
         writeln!(f, "verdict: {} ({})", self.verdict, self.reason)
     }
+}
+
+/// A certified witness of Theorem 1's conclusion: a learning rate `eta` in the window
+/// `(2/f'', 2/(f'' - eps f'''))` and a point `x0 = xbar - eps` with `F(F(x0)) = x0`.
+#[derive(Clone, Debug, Serialize)]
+pub struct WitnessOut {
+    pub lr: NumJson,
+    pub x0: NumJson,
+    /// `F(x0)`, the other point of the orbit.
+    pub x1: NumJson,
+    /// `eps = xbar - x0` (so that `eps * f''' > 0`).
+    pub eps: NumJson,
+    /// `2/(f'' - eps f''')`, the window's upper end.
+    pub window_hi: NumJson,
+    /// PASS when `2/f'' < eta < 2/(f'' - eps f''')` and `eps f''' > 0` are certified.
+    pub verdict: Verdict,
+}
+
+/// Constructive Theorem 1: for learning rates `2/f'' (1 + d)`, `d = 10^-2, 10^-4, 10^-8`,
+/// certifies the period-2 orbit around the minimum and checks that it witnesses the theorem.
+fn theorem1_witnesses(loss: &Loss, z: &Zero, dv: &Derivs, prec: u32) -> Vec<WitnessOut> {
+    use crate::interval::float_to_rational;
+    use crate::orbit::period2_orbits;
+    let f2 = dv.d[2].to_interval(prec);
+    let f3 = dv.d[3].to_interval(prec);
+    let xbar = z.enclosure.clone();
+    let mut out = vec![];
+    let Ok(eta_star) = Interval::from_int(2, prec).div(&f2) else { return out };
+    if !f3.is_pos() && !f3.is_neg() {
+        return out;
+    }
+    for d in [100u64, 10_000, 100_000_000] {
+        let factor = Interval::from_int(1, prec).add(&Interval::from_int(1, prec).div_int(d as i64));
+        // eta: the simplest rational in [hi(eta* (1 + 1/(2d))), hi(eta* (1 + 1/d))], so eta > eta*.
+        let half = Interval::from_int(1, prec).add(&Interval::from_int(1, prec).div_int(2 * d as i64));
+        let (Some(a), Some(b)) = (float_to_rational(eta_star.mul(&half).hi()), float_to_rational(eta_star.mul(&factor).hi())) else {
+            continue;
+        };
+        let eta_q = crate::snap::simplest_rational(&a, &b);
+        let eta = Interval::from_rational(&eta_q, prec);
+        // Search the orbit near the minimum: its half-width grows like sqrt(eta - eta*).
+        let mut r = rug::Float::with_val(prec, 1);
+        r /= d as f64;
+        let r = r.sqrt() * 4u32 * (rug::Float::with_val(prec, xbar.mag()) + 1u32);
+        let dom = xbar.inflate(&r);
+        let budget = Budget::new(20_000, -(prec as i32) / 2, None);
+        let search = period2_orbits(loss, &eta, &dom, &budget);
+        // The orbit around the minimum: the narrowest one whose points straddle it.
+        let Some(o) = search
+            .orbits
+            .iter()
+            .filter(|o| o.x1.certainly_lt(&xbar) && xbar.certainly_lt(&o.x2))
+            .min_by(|a, b| a.x2.sub(&a.x1).hi().partial_cmp(b.x2.sub(&b.x1).hi()).expect("finite"))
+        else {
+            continue;
+        };
+        let (x0, x1) = if f3.is_pos() { (&o.x1, &o.x2) } else { (&o.x2, &o.x1) };
+        let eps = xbar.sub(x0);
+        let Ok(window_hi) = Interval::from_int(2, prec).div(&f2.sub(&eps.mul(&f3))) else { continue };
+        let ok = eps.mul(&f3).is_pos() && eta_star.certainly_lt(&eta) && eta.certainly_lt(&window_hi);
+        out.push(WitnessOut {
+            lr: NumJson::exact(&eta_q, prec),
+            x0: NumJson::enclosed(x0),
+            x1: NumJson::enclosed(x1),
+            eps: NumJson::enclosed(&eps),
+            window_hi: NumJson::enclosed(&window_hi),
+            verdict: if ok { Verdict::Pass } else { Verdict::Undecided },
+        });
+    }
+    out
 }
