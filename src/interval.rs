@@ -241,6 +241,11 @@ impl Interval {
     pub fn width(&self) -> Float {
         rnd!(self.prec(), &self.hi - &self.lo, Round::Up)
     }
+    /// The width `hi − lo` as an interval (an enclosure of the exact width).
+    pub fn width_interval(&self) -> Interval {
+        let p = self.prec();
+        Interval::raw(rnd!(p, &self.hi - &self.lo, Round::Down).max(&Float::new(p)), rnd!(p, &self.hi - &self.lo, Round::Up))
+    }
     /// A point of the interval near its middle (exactly inside `[lo, hi]`; 0 for the entire line).
     pub fn mid(&self) -> Float {
         let p = self.prec();

@@ -158,6 +158,26 @@ fn krawczyk<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], prec: u32) -> MathR
     Ok(Some(k))
 }
 
+/// Iterates `X ← K(X) ∩ X` from an enclosure of the unique zero, while it contracts.
+fn refine<Sys: System + ?Sized>(sys: &Sys, mut enc: Vec<Interval>, prec: u32) -> MathResult<Vec<Interval>> {
+    for _ in 0..400 {
+        let Some(k2) = krawczyk(sys, &enc, prec)? else { break };
+        let next: Option<Vec<Interval>> = k2.iter().zip(&enc).map(|(a, b)| a.intersect(b)).collect();
+        let Some(next) = next else { break };
+        // Keep iterating while some coordinate shrinks by more than 1/8 (the contraction is
+        // slow on wide boxes and quadratic once narrow).
+        let improved = next.iter().zip(&enc).any(|(a, b)| {
+            let (wa, wb) = (a.width(), b.width());
+            wa * 8u32 < wb * 7u32
+        });
+        enc = next;
+        if !improved {
+            break;
+        }
+    }
+    Ok(enc)
+}
+
 fn inflate(x: &[Interval]) -> Vec<Interval> {
     x.iter()
         .map(|i| {
@@ -194,29 +214,29 @@ fn verify<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], prec: u32) -> MathRes
         return Ok(None);
     }
     // K(X̃) ⊆ int X̃: a unique zero in X̃, lying in K(X̃). Refine by iterating K.
-    let mut enc: Vec<Interval> = k.iter().zip(&xt).map(|(a, b)| a.intersect(b).expect("K ⊆ X")).collect();
-    for _ in 0..400 {
-        let Some(k2) = krawczyk(sys, &enc, prec)? else { break };
-        let next: Option<Vec<Interval>> = k2.iter().zip(&enc).map(|(a, b)| a.intersect(b)).collect();
-        let Some(next) = next else { break };
-        // Keep iterating while some coordinate shrinks by more than 1/8 (the contraction is
-        // slow on wide boxes and quadratic once narrow).
-        let improved = next.iter().zip(&enc).any(|(a, b)| {
-            let (wa, wb) = (a.width(), b.width());
-            wa * 8u32 < wb * 7u32
-        });
-        enc = next;
-        if !improved {
-            break;
-        }
-    }
+    let enc: Vec<Interval> = k.iter().zip(&xt).map(|(a, b)| a.intersect(b).expect("K ⊆ X")).collect();
+    let enc = refine(sys, enc, prec)?;
     Ok(Some(Zero { enclosure: enc, verified: xt }))
 }
 
 /// Finds all zeros of `sys` in `domain`; see the module guarantees.
 pub fn solve<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], budget: &Budget) -> Search {
+    solve_with(sys, domain, &[], budget)
+}
+
+/// [`solve`], given zeros already certified (each unique in its `verified` box): boxes inside
+/// a known zero's verified box are accounted for without search, and the known zeros that lie
+/// in the domain are part of the result.
+pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &[Zero], budget: &Budget) -> Search {
     let prec = domain.iter().map(|i| i.prec()).max().unwrap_or(128);
     let mut out = Search::default();
+    for k in known {
+        if contains_box(domain, &k.enclosure) {
+            out.zeros.push(k.clone());
+        } else if k.enclosure.iter().zip(domain).all(|(e, d)| e.intersect(d).is_some()) {
+            out.boundary.push(k.clone());
+        }
+    }
     let mut stack: Vec<Vec<Interval>> = vec![domain.to_vec()];
     while let Some(x) = stack.pop() {
         out.boxes += 1;
@@ -229,7 +249,7 @@ pub fn solve<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], budget: &Budg
             }
             break;
         }
-        if sys.exclude(&x) {
+        if sys.exclude(&x) || known.iter().any(|k| contains_box(&k.verified, &x)) {
             continue;
         }
         let small = x.iter().all(|i| i.width() <= budget.min_width);
@@ -297,6 +317,35 @@ pub fn solve<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], budget: &Budg
         }
     }
     out
+}
+
+/// Verifies a unique zero near `center` by ε-inflation: starting from `center`, iterates
+/// `X ← hull(K(X), center)` widened by a quarter of its width until `K(X) ⊆ int X` (then `X`
+/// holds exactly one zero, which lies in the refined enclosure) or `rounds` are spent.
+pub fn verify_around<Sys: System + ?Sized>(sys: &Sys, center: &[Interval], rounds: usize) -> Option<Zero> {
+    let prec = center.iter().map(|i| i.prec()).max().unwrap_or(128);
+    let mut x: Vec<Interval> = center.to_vec();
+    for _ in 0..rounds {
+        let xt: Vec<Interval> = x
+            .iter()
+            .map(|i| {
+                let mut w = i.width();
+                w >>= 2;
+                let mut tiny = Float::with_val(i.prec(), 1);
+                tiny >>= (i.prec() as i32) - 8;
+                w += tiny * (Float::with_val(i.prec(), i.mag()) + 1u32);
+                i.inflate(&w)
+            })
+            .collect();
+        let k = krawczyk(sys, &xt, prec).ok()??;
+        if xt.iter().zip(&k).all(|(o, i)| o.contains_interior(i)) {
+            let enc: Vec<Interval> = k.iter().zip(&xt).map(|(a, b)| a.intersect(b).expect("K ⊆ X")).collect();
+            let enc = refine(sys, enc, prec).ok()?;
+            return Some(Zero { enclosure: enc, verified: xt });
+        }
+        x = k.iter().zip(center).map(|(a, c)| a.hull(c)).collect();
+    }
+    None
 }
 
 fn split(x: &[Interval], stack: &mut Vec<Vec<Interval>>) {

@@ -174,6 +174,35 @@ pub fn multiplier(loss: &Loss, eta: &Interval, x1: &Interval, x2: &Interval) -> 
     Ok(a.mul(&b))
 }
 
+/// The multiplier over a box of (m, s, eta) in centered (mean-value) form:
+/// `μ(X) ⊆ μ(x̌) + ∂μ/∂m (M − m̌) + ∂μ/∂s (S − š) + ∂μ/∂η (E − η̌)`, with the gradient enclosed
+/// over the box — `∂μ/∂s ∈ −η f''''(H) + η² (f''(H) f''''(H) − f'''(H) f'''(H))` on the hull
+/// `H = M ± √S` (mean-value forms, valid down to s = 0). Near the birth of the orbit, where
+/// `μ → 1`, this is far tighter than the product of the two factors.
+pub fn multiplier_centered(loss: &Loss, eta: &Interval, m: &Interval, s: &Interval) -> MathResult<Interval> {
+    let p = m.prec();
+    let one = Interval::from_int(1, p);
+    let (mc, sc, ec) = (m.mid_interval(), s.mid_interval(), eta.mid_interval());
+    let (x1c, x2c) = Period2::points(&mc, &sc)?;
+    let center = multiplier(loss, &ec, &x1c, &x2c)?;
+    let h = Period2::h(s)?;
+    let (x1, x2) = (m.sub(&h), m.add(&h));
+    let d1 = fp(loss, &x1, 3)?;
+    let d2 = fp(loss, &x2, 3)?;
+    let a = eta.mul(&d1[2]);
+    let b = eta.mul(&d2[2]);
+    // ∂μ/∂m = −η f'''(x1)(1 − b) − η f'''(x2)(1 − a); ∂μ/∂η = −f''(x1)(1 − b) − f''(x2)(1 − a)
+    let dm = eta.mul(&d1[3]).mul(&one.sub(&b)).add(&eta.mul(&d2[3]).mul(&one.sub(&a))).neg();
+    let de = d1[2].mul(&one.sub(&b)).add(&d2[2].mul(&one.sub(&a))).neg();
+    let hull = Period2::hull(m, &h);
+    let dh = fp(loss, &hull, 4)?;
+    // (f'''(m−t) f'''(m+t) is a product of values at two different points: mul, not sqr.)
+    let ds = eta.mul(&dh[4]).neg().add(&eta.sqr().mul(&dh[2].mul(&dh[4]).sub(&dh[3].mul(&dh[3]))));
+    let centered = center.add(&dm.mul(&m.sub(&mc))).add(&ds.mul(&s.sub(&sc))).add(&de.mul(&eta.sub(&ec)));
+    let direct = multiplier(loss, eta, &x1, &x2)?;
+    Ok(direct.intersect(&centered).unwrap_or(direct))
+}
+
 /// All period-2 orbits with both points in `domain`.
 #[derive(Clone, Debug)]
 pub struct OrbitSearch {
@@ -184,12 +213,28 @@ pub struct OrbitSearch {
 
 /// Finds every period-2 orbit of GD with learning rate(s) `eta` whose points lie in `domain`.
 pub fn period2_orbits(loss: &Loss, eta: &Interval, domain: &Interval, budget: &Budget) -> OrbitSearch {
+    period2_orbits_known(loss, eta, domain, budget, &[])
+}
+
+/// The (m, s) search box for orbits with both points in `domain`.
+fn ms_box(domain: &Interval) -> [Interval; 2] {
     let p = domain.prec();
-    let sys = Period2 { loss, eta: eta.clone(), domain: domain.clone() };
     let half_w = domain.width().clone() / 2u32;
     let s_max = Interval::point(half_w).expect("finite").sqr();
-    let s_box = Interval::new(rug::Float::new(p), s_max.hi().clone()).expect("s range");
-    let found = krawczyk::solve(&sys, &[domain.clone(), s_box], budget);
+    [domain.clone(), Interval::new(rug::Float::new(p), s_max.hi().clone()).expect("s range")]
+}
+
+/// Verifies, for every `eta` in an interval, a unique orbit near a known one (an orbit
+/// certified at one learning rate of the interval), by ε-inflation of its (m, s) enclosure.
+pub fn continue_orbit(loss: &Loss, eta: &Interval, domain: &Interval, near: &Orbit) -> Option<krawczyk::Zero> {
+    let sys = Period2 { loss, eta: eta.clone(), domain: domain.clone() };
+    krawczyk::verify_around(&sys, &near.ms, 12)
+}
+
+/// [`period2_orbits`] given (m, s) zeros already certified for these learning rates.
+pub fn period2_orbits_known(loss: &Loss, eta: &Interval, domain: &Interval, budget: &Budget, known: &[krawczyk::Zero]) -> OrbitSearch {
+    let sys = Period2 { loss, eta: eta.clone(), domain: domain.clone() };
+    let found = krawczyk::solve_with(&sys, &ms_box(domain), known, budget);
     let mut undecided = found.undecided;
     let mut orbits = vec![];
     for z in found.zeros.into_iter().chain(found.boundary) {
@@ -205,7 +250,7 @@ pub fn period2_orbits(loss: &Loss, eta: &Interval, domain: &Interval, budget: &B
             }
             continue;
         }
-        match multiplier(loss, eta, &x1, &x2) {
+        match multiplier_centered(loss, eta, &m, &s) {
             Ok(mu) => orbits.push(Orbit {
                 x1,
                 x2,
@@ -218,4 +263,45 @@ pub fn period2_orbits(loss: &Loss, eta: &Interval, domain: &Interval, budget: &B
     }
     orbits.sort_by(|a, b| a.x1.lo().partial_cmp(b.x1.lo()).expect("finite"));
     OrbitSearch { orbits, undecided, boxes: found.boxes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use num_rational::BigRational;
+
+    fn q(n: i64, d: i64) -> Interval {
+        Interval::from_rational(&BigRational::new(n.into(), d.into()), 128)
+    }
+
+    /// The centered multiplier over a box contains the multiplier at points of the box
+    /// (corners and interior points), for several losses, boxes and learning rates.
+    #[test]
+    fn centered_multiplier_contains_point_values() {
+        let losses = ["(x^2 - 1)^2/4", "2*sin(x)", "(tanh(x) - 1/2)^2", "x^4/4 + x^3 - x^2"];
+        for src in losses {
+            let loss = crate::parse::parse_loss(src, &[], None).unwrap();
+            for (m0, s0, e0, w) in [(1, 1, 21, 100), (-3, 2, 22, 10), (1, 5, 19, 1000), (0, 1, 30, 50)] {
+                // m in [m0/2, m0/2 + 1/w], s in [s0/100, s0/100 + 1/w], eta in [e0/20, e0/20 + 1/w]
+                let m = q(m0, 2).hull(&q(m0 * w + 2, 2 * w));
+                let s = q(s0, 100).hull(&q(s0 * w + 100, 100 * w));
+                let eta = q(e0, 20).hull(&q(e0 * w + 20, 20 * w));
+                let Ok(enc) = multiplier_centered(&loss, &eta, &m, &s) else { continue };
+                for (fm, fs, fe) in [(0, 0, 0), (4, 4, 4), (1, 3, 2), (4, 0, 1), (2, 2, 2), (0, 4, 3)] {
+                    let pick = |x: &Interval, k: i64| {
+                        let t = Interval::from_rational(&BigRational::new(k.into(), 4.into()), 128);
+                        x.lo_rational().map(|lo| Interval::from_rational(&lo, 128)).unwrap().add(&x.width_interval().mul(&t))
+                    };
+                    let (pm, ps, pe) = (pick(&m, fm).mid_interval(), pick(&s, fs).mid_interval(), pick(&eta, fe).mid_interval());
+                    if !(m.contains(&pm) && s.contains(&ps) && eta.contains(&pe)) {
+                        continue;
+                    }
+                    let (x1, x2) = Period2::points(&pm, &ps).unwrap();
+                    let at = multiplier(&loss, &pe, &x1, &x2).unwrap();
+                    assert!(enc.intersect(&at).is_some(), "{src}: centered {enc} misses point value {at}");
+                    assert!(enc.contains(&at.mid_interval()), "{src}: centered {enc} misses point value {at}");
+                }
+            }
+        }
+    }
 }

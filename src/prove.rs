@@ -18,7 +18,7 @@ use crate::expr::{Expr, Loss};
 use crate::interval::Interval;
 use crate::jet::Jet;
 use crate::krawczyk::Budget;
-use crate::orbit::{period2_orbits, stability_sign};
+use crate::orbit::{continue_orbit, period2_orbits, period2_orbits_known, stability_sign};
 use crate::scalar::{Scalar, Sign};
 use crate::taylor::Series;
 use crate::verdict::Verdict;
@@ -204,15 +204,24 @@ pub fn prove_orbit_stable(loss: &Loss, etas: &Interval, domain: &Interval, budge
             pf.reason = "budget reached".into();
             break;
         }
-        let s = period2_orbits(loss, &e, domain, orbit_budget);
-        if s.undecided.is_empty() && s.orbits.len() == 1 && s.orbits[0].stability() == Sign::Pos {
-            pf.proved += 1;
+        // Certify the orbit at one simple learning rate of the piece, continue it to the
+        // whole piece by ε-inflation (interval eta), then prove there is no other orbit.
+        let Some(q) = test_point(std::slice::from_ref(&e)).map(|mut v| v.remove(0)) else {
+            pf.undecided.push(vec![e]);
             continue;
+        };
+        let pt = Interval::from_rational(&q, prec);
+        let sp = period2_orbits(loss, &pt, domain, orbit_budget);
+        if sp.undecided.is_empty() && sp.orbits.len() == 1 && sp.orbits[0].stability() == Sign::Pos {
+            if let Some(z) = continue_orbit(loss, &e, domain, &sp.orbits[0]) {
+                let s = period2_orbits_known(loss, &e, domain, orbit_budget, &[z]);
+                if s.undecided.is_empty() && s.orbits.len() == 1 && s.orbits[0].stability() == Sign::Pos {
+                    pf.proved += 1;
+                    continue;
+                }
+            }
         }
-        // Refutation at a simple exact learning rate of the piece.
-        if let Some(q) = test_point(std::slice::from_ref(&e)).map(|mut v| v.remove(0)) {
-            let pt = Interval::from_rational(&q, prec);
-            let sp = period2_orbits(loss, &pt, domain, orbit_budget);
+        {
             let refuted = if sp.undecided.is_empty() && sp.orbits.len() != 1 {
                 Some(format!("at eta = {q} there are exactly {} period-2 orbits in the interval (proved)", sp.orbits.len()))
             } else if sp.orbits.len() == 1 && sp.undecided.is_empty() && stability_sign(&sp.orbits[0].multiplier) == Sign::Neg {
