@@ -26,3 +26,4 @@ pub mod orbit;
 pub mod prove;
 pub mod catalogue;
 pub mod report;
+pub mod orbit_exact;

@@ -157,6 +157,20 @@ fn quartic_orbit_multiplier_matches_closed_form() {
 }
 
 #[test]
+fn quartic_orbit_points_exact_on_the_polynomial_path() {
+    // At eta = 21/20 the orbit of (x^2-1)^2/4 is {4/sqrt(21), 5/sqrt(21)} (x^2 = 16/21, 25/21).
+    let (code, v) = json_with_code(&["orbit", "(x^2 - 1)^2/4", "--lr", "1.05", "--in", "0..2", "--json"]);
+    assert_eq!(code, 0);
+    let e = &v["orbits"][0]["exact"];
+    assert_eq!(e[0]["minpoly"], serde_json::json!([-16, 0, 21]));
+    assert_eq!(e[1]["minpoly"], serde_json::json!([-25, 0, 21]));
+    assert_eq!(e[0]["closed_form"], "4*sqrt(21)/21");
+    assert_eq!(e[0]["irreducible"], true);
+    // Sturm: the two points, and sqrt(61/21) from the symmetric orbit {±sqrt(61/21)}.
+    assert_eq!(v["orbit_points_in_interval"], 3);
+}
+
+#[test]
 fn orbit_certified_next_to_the_edge_of_stability() {
     let (code, v) = json_with_code(&["orbit", "(x^2 - 1)^2/4", "--lr", "1 + 1e-12", "--in", "0..2", "--json"]);
     assert_eq!(code, 0);

@@ -322,12 +322,11 @@ fn atan2_in_every_quadrant_and_on_the_axes() {
             assert!(contains_real(&j.v, &down, &up), "atan2({py}, {px}) = {:?}", j.v);
             for i in 0..2 {
                 assert!(j.g[i].contains_rational(&grad[i]), "atan2 at ({px}, {py}): gradient {i} {:?} vs {}", j.g[i], grad[i]);
-                for k in 0..2 {
+                for (k, hk) in hess[i].iter().enumerate() {
                     assert!(
-                        j.hess(i, k).contains_rational(&hess[i][k]),
-                        "atan2 at ({px}, {py}): H[{i}][{k}] = {:?} vs {}",
-                        j.hess(i, k),
-                        hess[i][k]
+                        j.hess(i, k).contains_rational(hk),
+                        "atan2 at ({px}, {py}): H[{i}][{k}] = {:?} vs {hk}",
+                        j.hess(i, k)
                     );
                 }
             }

@@ -481,7 +481,7 @@ fn theorem1_witnesses(loss: &Loss, z: &Zero, dv: &Derivs, prec: u32) -> Vec<Witn
         let eta = Interval::from_rational(&eta_q, prec);
         // Search the orbit near the minimum: its half-width grows like sqrt(eta - eta*).
         let mut r = rug::Float::with_val(prec, 1);
-        r /= d as f64;
+        r /= d as u32;
         let r = r.sqrt() * 4u32 * (rug::Float::with_val(prec, xbar.mag()) + 1u32);
         let dom = xbar.inflate(&r);
         let budget = Budget::new(20_000, -(prec as i32) / 2, None);

@@ -37,6 +37,9 @@ pub struct OrbitOut {
     pub stable: Verdict,
     /// The box in (m, s) = ((x1+x2)/2, ((x2-x1)/2)^2) where the orbit is proved unique.
     pub unique_in: Vec<NumJson>,
+    /// Exact algebraic forms of the points (polynomial losses at a rational learning rate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exact: Option<Vec<Option<crate::orbit_exact::Algebraic>>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -66,6 +69,13 @@ pub struct OrbitOutput {
     pub undecided: Vec<RegionOut>,
     pub boxes: usize,
     pub prec: u32,
+    /// For polynomial losses at a rational learning rate: `(F(F(x)) - x)/(F(x) - x)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orbit_polynomial: Option<String>,
+    /// The number of distinct real roots of the orbit polynomial in the interval (Sturm):
+    /// every point of a period-2 orbit in the interval, counted independently of the search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orbit_points_in_interval: Option<usize>,
 }
 
 fn stable_verdict(s: Sign) -> Verdict {
@@ -103,7 +113,14 @@ pub fn run(req: &OrbitRequest) -> Result<OrbitOutput, UserError> {
         undecided: vec![],
         boxes: search.boxes + fixed.boxes,
         prec,
+        orbit_polynomial: None,
+        orbit_points_in_interval: None,
     };
+    let exact_poly = req.lr.exact().and_then(|eta| crate::orbit_exact::orbit_polynomial(loss, eta));
+    if let Some(p) = &exact_poly {
+        out.orbit_polynomial = Some(p.to_string());
+        out.orbit_points_in_interval = crate::orbit_exact::count_orbit_points(p, &req.domain);
+    }
     for o in &search.orbits {
         out.orbits.push(OrbitOut {
             period: 2,
@@ -111,6 +128,7 @@ pub fn run(req: &OrbitRequest) -> Result<OrbitOutput, UserError> {
             multiplier: NumJson::enclosed(&o.multiplier),
             stable: stable_verdict(o.stability()),
             unique_in: o.verified.iter().map(NumJson::enclosed).collect(),
+            exact: exact_poly.as_ref().map(|p| vec![crate::orbit_exact::exact_point(p, &o.x1), crate::orbit_exact::exact_point(p, &o.x2)]),
         });
     }
     for z in &fixed.zeros {
@@ -155,14 +173,29 @@ impl fmt::Display for OrbitOutput {
         )?;
         for (i, o) in self.orbits.iter().enumerate() {
             writeln!(f, "orbit #{}:", i + 1)?;
-            writeln!(f, "  x1 = {}", o.points[0][0])?;
-            writeln!(f, "  x2 = {}", o.points[1][0])?;
+            for (k, pt) in o.points.iter().enumerate() {
+                let exact = o.exact.as_ref().and_then(|e| e[k].as_ref());
+                let form = match exact {
+                    Some(a) => match &a.closed_form {
+                        Some(c) => format!("  = {c} exactly"),
+                        None => {
+                            let c: Vec<String> = a.minpoly.iter().map(|v| v.to_string().trim_matches('"').to_string()).collect();
+                            format!("  (a root of the integer polynomial with coefficients [{}], lowest degree first)", c.join(", "))
+                        }
+                    },
+                    None => String::new(),
+                };
+                writeln!(f, "  x{} = {}{form}", k + 1, pt[0])?;
+            }
             let st = match o.stable {
                 Verdict::Pass => "stable (|multiplier| < 1 certified)",
                 Verdict::Fail => "unstable (|multiplier| > 1 certified)",
                 _ => "stability undecided",
             };
             writeln!(f, "  multiplier F'(x1)F'(x2) = {}: {st}", o.multiplier)?;
+        }
+        if let (Some(p), Some(n)) = (&self.orbit_polynomial, self.orbit_points_in_interval) {
+            writeln!(f, "orbit polynomial (F(F(x)) - x)/(F(x) - x) = {p}: {n} distinct real root(s) in the interval (Sturm)")?;
         }
         for p in &self.fixed_points {
             let st = match p.stable {
