@@ -1,0 +1,400 @@
+//! Elementary functions of [`Interval`]s: square root, exponential and logarithm,
+//! trigonometric, hyperbolic and inverse functions, sigmoid, softplus, abs/relu/max/min.
+//!
+//! Guarantee (as for the whole `interval` module): each result contains `f(x)` for every `x`
+//! of the input; monotone pieces use MPFR's correctly rounded functions with directed
+//! rounding; non-monotone functions locate their critical points with certified tests; a
+//! function outside its domain on (part of) the input returns a [`crate::error::MathError`].
+
+use super::{domain, max_f, min_f, Interval};
+use crate::error::MathResult;
+use num_rational::BigRational;
+use rug::float::Round;
+use rug::Float;
+use std::cmp::Ordering;
+
+impl Interval {
+    /// Applies a non-decreasing function given by its directed-rounding evaluator.
+    fn monotone_up(&self, f: impl Fn(&Float, Round) -> Float) -> MathResult<Interval> {
+        Interval::checked(f(&self.lo, Round::Down), f(&self.hi, Round::Up))
+    }
+
+    /// Applies a function given by a correctly rounded MPFR primitive `g(x, prec, Nearest)`
+    /// to a point interval with one evaluation: the nearest value at `p + 8` bits is within
+    /// half a spacing of the exact value, so its two float neighbours bracket it.
+    fn point_bracket(&self, g: impl Fn(&Float, u32) -> Float) -> Option<MathResult<Interval>> {
+        if !self.is_point() || !self.lo.is_finite() {
+            return None;
+        }
+        let p = self.prec();
+        let v = g(&self.lo, p + 8);
+        if !v.is_finite() {
+            return None;
+        }
+        if v.is_zero() {
+            // MPFR's exponent range makes a rounded-to-nearest 0 an exact 0.
+            return Some(Ok(Interval::raw(Float::new(p), Float::new(p))));
+        }
+        let mut d = v.clone();
+        d.next_down();
+        let mut u = v;
+        u.next_up();
+        Some(Interval::checked(rnd!(p, &d, Round::Down), rnd!(p, &u, Round::Up)))
+    }
+
+    /// `√X`; contains `√x` for all `x ∈ X`. Errors when `X` reaches below 0.
+    pub fn sqrt(&self) -> MathResult<Interval> {
+        if self.lo < 0 {
+            return Err(domain("sqrt", format!("the argument may be negative (lower bound {})", self.lo)));
+        }
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.sqrt_ref(), r))
+    }
+
+    /// `exp(X)`; contains `exp(x)` for all `x ∈ X`.
+    pub fn exp(&self) -> MathResult<Interval> {
+        if let Some(r) = self.point_bracket(|x, q| Float::with_val(q, x.exp_ref())) {
+            return r;
+        }
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.exp_ref(), r))
+    }
+
+    /// `log(X)` (natural); contains `log(x)` for all `x ∈ X`. Errors unless `X > 0`.
+    pub fn log(&self) -> MathResult<Interval> {
+        if self.lo <= 0 {
+            return Err(domain("log", format!("the argument may be <= 0 (lower bound {})", self.lo)));
+        }
+        if let Some(r) = self.point_bracket(|x, q| Float::with_val(q, x.ln_ref())) {
+            return r;
+        }
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.ln_ref(), r))
+    }
+
+    /// `sinh(X)`; contains `sinh(x)` for all `x ∈ X`.
+    pub fn sinh(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.sinh_ref(), r))
+    }
+
+    /// `cosh(X)`; contains `cosh(x)` for all `x ∈ X`.
+    pub fn cosh(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        let c = |x: &Float, r: Round| rnd!(p, x.cosh_ref(), r);
+        if self.lo >= 0 {
+            Interval::checked(c(&self.lo, Round::Down), c(&self.hi, Round::Up))
+        } else if self.hi <= 0 {
+            Interval::checked(c(&self.hi, Round::Down), c(&self.lo, Round::Up))
+        } else {
+            Interval::checked(Float::with_val(p, 1), max_f(c(&self.lo, Round::Up), c(&self.hi, Round::Up)))
+        }
+    }
+
+    /// `tanh(X)`; contains `tanh(x)` for all `x ∈ X`.
+    pub fn tanh(&self) -> MathResult<Interval> {
+        if let Some(r) = self.point_bracket(|x, q| Float::with_val(q, x.tanh_ref())) {
+            return r;
+        }
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.tanh_ref(), r))
+    }
+
+    /// `atan(X)`; contains `atan(x)` for all `x ∈ X`.
+    pub fn atan(&self) -> MathResult<Interval> {
+        if let Some(r) = self.point_bracket(|x, q| Float::with_val(q, x.atan_ref())) {
+            return r;
+        }
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.atan_ref(), r))
+    }
+
+    /// `asin(X)`; contains `asin(x)` for all `x ∈ X`. Errors unless `X ⊆ [−1, 1]`.
+    pub fn asin(&self) -> MathResult<Interval> {
+        if self.lo < -1 || self.hi > 1 {
+            return Err(domain("asin", "the argument may lie outside [-1, 1]"));
+        }
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.asin_ref(), r))
+    }
+
+    /// `acos(X)`; contains `acos(x)` for all `x ∈ X`. Errors unless `X ⊆ [−1, 1]`.
+    pub fn acos(&self) -> MathResult<Interval> {
+        if self.lo < -1 || self.hi > 1 {
+            return Err(domain("acos", "the argument may lie outside [-1, 1]"));
+        }
+        let p = self.prec();
+        Interval::checked(rnd!(p, self.hi.acos_ref(), Round::Down), rnd!(p, self.lo.acos_ref(), Round::Up))
+    }
+
+    /// `sigmoid(X) = 1/(1+exp(−X))`; contains `sigmoid(x)` for all `x ∈ X`.
+    pub fn sigmoid(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        // sigmoid is increasing; bound each endpoint: a lower bound needs exp(−x) rounded up,
+        // 1 + that rounded up, and the reciprocal rounded down (and symmetrically).
+        let s = |x: &Float, r: Round| -> Float {
+            let opp = if r == Round::Down { Round::Up } else { Round::Down };
+            let minus_x = Float::with_val(p, -x);
+            let ex = rnd!(p, minus_x.exp_ref(), opp);
+            let den = rnd!(p, &ex + 1u32, opp);
+            rnd!(p, 1u32 / &den, r)
+        };
+        self.monotone_up(s)
+    }
+
+    /// `softplus(X) = log(1 + exp(X))`; contains `softplus(x)` for all `x ∈ X`.
+    pub fn softplus(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        let s = |x: &Float, r: Round| -> Float {
+            let ex = rnd!(p, x.exp_ref(), r);
+            rnd!(p, ex.ln_1p_ref(), r)
+        };
+        self.monotone_up(s)
+    }
+
+    /// `|X|`; contains `|x|` for all `x ∈ X`.
+    pub fn abs(&self) -> Interval {
+        if self.lo >= 0 {
+            self.clone()
+        } else if self.hi <= 0 {
+            self.neg()
+        } else {
+            Interval::raw(Float::new(self.prec()), max_f(-self.lo.clone(), self.hi.clone()))
+        }
+    }
+
+    /// `max(X, Y)`; contains `max(x, y)` for all `x ∈ X, y ∈ Y`.
+    pub fn max(&self, o: &Interval) -> Interval {
+        Interval::raw(max_f(self.lo.clone(), o.lo.clone()), max_f(self.hi.clone(), o.hi.clone()))
+    }
+
+    /// `min(X, Y)`; contains `min(x, y)` for all `x ∈ X, y ∈ Y`.
+    pub fn min(&self, o: &Interval) -> Interval {
+        Interval::raw(min_f(self.lo.clone(), o.lo.clone()), min_f(self.hi.clone(), o.hi.clone()))
+    }
+
+    /// `relu(X) = max(X, 0)`.
+    pub fn relu(&self) -> Interval {
+        self.max(&Interval::from_int(0, self.prec()))
+    }
+
+    /// True if some point `π·(c + 2k)` with integer `k` may lie in `self` (never a false "no").
+    /// `c` is a small rational given as `num/den`.
+    fn may_contain_pi_multiple(&self, num: i64, den: i64, period_halves: i64) -> bool {
+        if !self.is_bounded() {
+            return true;
+        }
+        let p = self.prec() + 16;
+        // t = X / (π · period_halves) enclosed; we ask whether t contains some k + c/period_halves.
+        let per = Interval::pi(p).mul(&Interval::from_int(period_halves, p));
+        let t = self.with_prec(p).div(&per).expect("π > 0");
+        let shift = Interval::from_rational(&BigRational::new(num.into(), (den * period_halves).into()), p);
+        let s = t.sub(&shift);
+        let k_lo = s.lo.clone().ceil();
+        let k_hi = s.hi.clone().floor();
+        k_lo <= k_hi
+    }
+
+    /// Signs and directed values of `sin` and `cos` at both endpoints, used when the width is
+    /// below 3 (< π): then `X` holds at most one zero of `cos` (and of `sin`), and a correctly
+    /// rounded `cos`/`sin` of a float is never 0 unless the float is 0, so a sign change
+    /// between the endpoints detects the critical point exactly.
+    fn narrow_trig(&self) -> Option<[(Float, Float, Float, Float); 2]> {
+        if !self.is_bounded() {
+            return None;
+        }
+        let three = Float::with_val(8, 3);
+        if self.width() >= three {
+            return None;
+        }
+        let p = self.prec();
+        // One evaluation per endpoint: sin and cos rounded to nearest at p + 8 bits lie within
+        // half a spacing of the exact values, so their float neighbours bracket them; rounding
+        // those outward to p bits keeps the bracket. (Signs are exact: a correctly rounded
+        // non-zero value keeps its sign.)
+        let at = |x: &Float| {
+            let (mut s, mut c) = (Float::with_val(p + 8, x), Float::new(p + 8));
+            s.sin_cos_round(&mut c, Round::Nearest);
+            let bracket = |v: &Float| {
+                if v.is_zero() {
+                    // sin(0) = 0 exactly (x = 0 is the only float where sin or cos vanish).
+                    return (Float::new(p), Float::new(p));
+                }
+                let mut d = v.clone();
+                d.next_down();
+                let mut u = v.clone();
+                u.next_up();
+                (rnd!(p, &d, Round::Down), rnd!(p, &u, Round::Up))
+            };
+            let (s_lo, s_hi) = bracket(&s);
+            let (c_lo, c_hi) = bracket(&c);
+            (s_lo, s_hi, c_lo, c_hi)
+        };
+        Some([at(&self.lo), at(&self.hi)])
+    }
+
+    /// `(sin X, cos X)` together (one evaluation per endpoint); each contains the exact range.
+    pub fn sin_cos(&self) -> MathResult<(Interval, Interval)> {
+        let nt = self.narrow_trig();
+        Ok((self.sin_with(&nt)?, self.cos_with(&nt)?))
+    }
+
+    /// `sin(X)`; contains `sin(x)` for all `x ∈ X`.
+    pub fn sin(&self) -> MathResult<Interval> {
+        self.sin_with(&self.narrow_trig())
+    }
+
+    /// `cos(X)`; contains `cos(x)` for all `x ∈ X`.
+    pub fn cos(&self) -> MathResult<Interval> {
+        self.cos_with(&self.narrow_trig())
+    }
+
+    fn sin_with(&self, nt: &Option<[(Float, Float, Float, Float); 2]>) -> MathResult<Interval> {
+        let p = self.prec();
+        if let Some([(sl_d, sl_u, cl_d, _), (sh_d, sh_u, ch_d, _)]) = nt.clone() {
+            // Sign of cos at the endpoints (cl_d and the exact cos share the sign, see above).
+            let (cl, ch) = (cl_d.cmp0(), ch_d.cmp0());
+            let lo_d = min_f(sl_d, sh_d);
+            let hi_u = max_f(sl_u, sh_u);
+            return if cl == ch {
+                Interval::checked(lo_d, hi_u) // monotone on X
+            } else if cl == Some(Ordering::Greater) || ch == Some(Ordering::Less) {
+                Interval::checked(lo_d, Float::with_val(p, 1)) // a maximum inside
+            } else {
+                Interval::checked(Float::with_val(p, -1), hi_u) // a minimum inside
+            };
+        }
+        let one = Interval::raw(Float::with_val(p, -1), Float::with_val(p, 1));
+        if !self.is_bounded() {
+            return Ok(one);
+        }
+        let s = |x: &Float, r: Round| rnd!(p, x.sin_ref(), r);
+        let mut lo = min_f(s(&self.lo, Round::Down), s(&self.hi, Round::Down));
+        let mut hi = max_f(s(&self.lo, Round::Up), s(&self.hi, Round::Up));
+        if self.may_contain_pi_multiple(1, 2, 2) {
+            hi = Float::with_val(p, 1);
+        }
+        if self.may_contain_pi_multiple(-1, 2, 2) {
+            lo = Float::with_val(p, -1);
+        }
+        Interval::checked(lo.max(&Float::with_val(p, -1)), hi.min(&Float::with_val(p, 1)))
+    }
+
+    fn cos_with(&self, nt: &Option<[(Float, Float, Float, Float); 2]>) -> MathResult<Interval> {
+        let p = self.prec();
+        if let Some([(sl_d, _, cl_d, cl_u), (sh_d, _, ch_d, ch_u)]) = nt.clone() {
+            // cos' = −sin: the sign of sin at the endpoints decides monotonicity. sin(0) = 0
+            // exactly is the one float zero; treat a zero endpoint as a possible extremum.
+            let (sl, sh) = (sl_d.cmp0(), sh_d.cmp0());
+            let lo_d = min_f(cl_d, ch_d);
+            let hi_u = max_f(cl_u, ch_u);
+            let zero = |o: Option<Ordering>| o == Some(Ordering::Equal);
+            return if sl == sh && !zero(sl) {
+                Interval::checked(lo_d, hi_u)
+            } else if zero(sl) || zero(sh) {
+                // an endpoint at 0 (x = 0 is the only float where sin is 0): a maximum there
+                // is an endpoint value already; a minimum at ±π cannot be a float endpoint.
+                Interval::checked(lo_d, hi_u)
+            } else if sl == Some(Ordering::Less) {
+                Interval::checked(lo_d, Float::with_val(p, 1)) // sin goes − to +: cos has a max
+            } else {
+                Interval::checked(Float::with_val(p, -1), hi_u) // sin goes + to −: cos has a min
+            };
+        }
+        let one = Interval::raw(Float::with_val(p, -1), Float::with_val(p, 1));
+        if !self.is_bounded() {
+            return Ok(one);
+        }
+        let c = |x: &Float, r: Round| rnd!(p, x.cos_ref(), r);
+        let mut lo = min_f(c(&self.lo, Round::Down), c(&self.hi, Round::Down));
+        let mut hi = max_f(c(&self.lo, Round::Up), c(&self.hi, Round::Up));
+        if self.may_contain_pi_multiple(0, 1, 2) {
+            hi = Float::with_val(p, 1);
+        }
+        if self.may_contain_pi_multiple(1, 1, 2) {
+            lo = Float::with_val(p, -1);
+        }
+        Interval::checked(lo.max(&Float::with_val(p, -1)), hi.min(&Float::with_val(p, 1)))
+    }
+
+    /// `tan(X)`; contains `tan(x)` for all `x ∈ X`. Errors when `X` may contain a pole.
+    pub fn tan(&self) -> MathResult<Interval> {
+        let pole = match self.narrow_trig() {
+            Some([(_, _, cl_d, _), (_, _, ch_d, _)]) => cl_d.cmp0() != ch_d.cmp0(),
+            None => self.may_contain_pi_multiple(1, 2, 1),
+        };
+        if pole {
+            return Err(domain("tan", "the argument may contain a pole pi/2 + k*pi"));
+        }
+        let p = self.prec();
+        self.monotone_up(|x, r| rnd!(p, x.tan_ref(), r))
+    }
+
+    /// `atan2(Y, X)` (the angle of the point (x, y), in (−π, π]); contains `atan2(y, x)` for
+    /// all `y ∈ Y, x ∈ X`. Errors when the box contains the origin or meets the branch cut
+    /// (x < 0, y = 0), where atan2 is discontinuous.
+    pub fn atan2(y: &Interval, x: &Interval) -> MathResult<Interval> {
+        if y.contains_zero() && x.lo <= 0 {
+            return Err(domain("atan2", "the box may contain the origin or cross the branch cut (x <= 0, y = 0)"));
+        }
+        // The box is convex, avoids the origin and the cut, so the angle is continuous on it
+        // and its range is spanned by the angles of the four corners.
+        let p = y.prec2(x);
+        let mut lo: Option<Float> = None;
+        let mut hi: Option<Float> = None;
+        for yy in [&y.lo, &y.hi] {
+            for xx in [&x.lo, &x.hi] {
+                let d = rnd!(p, yy.atan2_ref(xx), Round::Down);
+                let u = rnd!(p, yy.atan2_ref(xx), Round::Up);
+                lo = Some(match lo {
+                    None => d,
+                    Some(l) => min_f(l, d),
+                });
+                hi = Some(match hi {
+                    None => u,
+                    Some(h) => max_f(h, u),
+                });
+            }
+        }
+        Interval::checked(lo.unwrap(), hi.unwrap())
+    }
+
+    /// `gauss(X) = exp(−X²)`.
+    pub fn gauss(&self) -> MathResult<Interval> {
+        self.sqr().neg().exp()
+    }
+
+    /// `sin(π·X)`, evaluated with MPFR's `sinpi` (no enclosure of π needed); exact at
+    /// integers and half-integers.
+    pub fn sin_pi(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        let halfx = self.mul(&Interval::from_int(2, p));
+        let xs = halfx; // sin(πx) has extremes where 2x ≡ 1 (mod 4) or 3 (mod 4)
+        let may = |c: i64| -> bool {
+            if !xs.is_bounded() {
+                return true;
+            }
+            // exists k: 2x = c + 4k ⇔ k ∈ [(2x.lo − c)/4, (2x.hi − c)/4]
+            let lo = (rnd!(p, &xs.lo - c, Round::Down) / 4u32).ceil();
+            let hi = (rnd!(p, &xs.hi - c, Round::Up) / 4u32).floor();
+            lo <= hi
+        };
+        if !self.is_bounded() {
+            return Ok(Interval::raw(Float::with_val(p, -1), Float::with_val(p, 1)));
+        }
+        let s = |x: &Float, r: Round| {
+            let mut y = Float::with_val(p, x);
+            y.sin_pi_round(r);
+            y
+        };
+        let mut lo = min_f(s(&self.lo, Round::Down), s(&self.hi, Round::Down));
+        let mut hi = max_f(s(&self.lo, Round::Up), s(&self.hi, Round::Up));
+        if may(1) {
+            hi = Float::with_val(p, 1);
+        }
+        if may(3) {
+            lo = Float::with_val(p, -1);
+        }
+        Interval::checked(lo, hi)
+    }
+}
