@@ -319,3 +319,46 @@ expected = "fail"
     assert!(!out2.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn theorem1_values_on_a_corollary_function() {
+    // (exp(x) - 2)^2 at ln 2: g = exp, g' = g'' = g''' = 2, so f'' = 2g'^2 = 8,
+    // f''' = 6g'g'' = 24, f'''' = 8g'g''' + 6g''^2 = 56, and 3f'''^2 - f''f'''' = 1280.
+    let (code, v) = json_with_code(&["conditions", "(exp(x) - 2)^2", "--in", "-1..2", "--json"]);
+    assert_eq!(code, 0);
+    let m = &v["minima"][0];
+    for (key, want) in [("f2", 8.0), ("f3", 24.0), ("f4", 56.0)] {
+        assert!(f(&m[key]["lo"]) <= want && want <= f(&m[key]["hi"]), "{key}");
+        assert!(f(&m[key]["hi"]) - f(&m[key]["lo"]) < 1e-30, "{key} is narrow");
+    }
+    let t = &m["theorem1"]["value"];
+    assert!(f(&t["lo"]) <= 1280.0 && 1280.0 <= f(&t["hi"]));
+}
+
+#[test]
+fn a_wrong_orbit_box_is_refuted() {
+    // At K = 1.05 the orbit is {0.8729, 1.0911}: a box that misses x1 holds no orbit.
+    let dir = std::env::temp_dir().join(format!("eoscert-box-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("wrong-box.toml"),
+        r#"id = "t/wrong-box"
+paper = "test"
+claim = "false by construction"
+statement = "a period-2 orbit lies in [0.9, 2] at K = 1.05"
+kind = "orbit"
+loss = "(x^2 - 1)^2/4"
+lr = "1.05"
+in = "0.9..2"
+count = 1
+expected = "fail"
+"#,
+    )
+    .unwrap();
+    let o = eoscert(&["run", dir.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(0), "FAIL as expected: {}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["checks"][0]["verdict"], "FAIL");
+    let _ = std::fs::remove_dir_all(&dir);
+}
