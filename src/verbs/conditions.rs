@@ -461,7 +461,6 @@ pub struct WitnessOut {
 /// certifies the period-2 orbit around the minimum and checks that it witnesses the theorem.
 fn theorem1_witnesses(loss: &Loss, z: &Zero, dv: &Derivs, prec: u32) -> Vec<WitnessOut> {
     use crate::interval::float_to_rational;
-    use crate::orbit::period2_orbits;
     let f2 = dv.d[2].to_interval(prec);
     let f3 = dv.d[3].to_interval(prec);
     let xbar = z.enclosure.clone();
@@ -479,23 +478,11 @@ fn theorem1_witnesses(loss: &Loss, z: &Zero, dv: &Derivs, prec: u32) -> Vec<Witn
         };
         let eta_q = crate::snap::simplest_rational(&a, &b);
         let eta = Interval::from_rational(&eta_q, prec);
-        // Search the orbit near the minimum: its half-width grows like sqrt(eta - eta*).
-        let mut r = rug::Float::with_val(prec, 1);
-        r /= d as u32;
-        let r = r.sqrt() * 4u32 * (rug::Float::with_val(prec, xbar.mag()) + 1u32);
-        let dom = xbar.inflate(&r);
-        let budget = Budget::new(20_000, -(prec as i32) / 2, None);
-        let search = period2_orbits(loss, &eta, &dom, &budget);
-        // The orbit around the minimum: the narrowest one whose points straddle it.
-        let Some(o) = search
-            .orbits
-            .iter()
-            .filter(|o| o.x1.certainly_lt(&xbar) && xbar.certainly_lt(&o.x2))
-            .min_by(|a, b| a.x2.sub(&a.x1).hi().partial_cmp(b.x2.sub(&b.x1).hi()).expect("finite"))
-        else {
-            continue;
-        };
-        let (x0, x1) = if f3.is_pos() { (&o.x1, &o.x2) } else { (&o.x2, &o.x1) };
+        // The orbit near the minimum, predicted by the linearised (m, s) system
+        // (s ~ 6 f''^2 (eta - eta*) / (eta T) with T = 3f'''^2 - f''f'''') and certified by
+        // epsilon-inflation Krawczyk around the prediction; a search near the minimum if that fails.
+        let Some(o) = witness_orbit(loss, &xbar, &eta, &eta_star, &dv.d, prec, d) else { continue };
+        let (x0, x1) = if f3.is_pos() { (&o.0, &o.1) } else { (&o.1, &o.0) };
         let eps = xbar.sub(x0);
         let Ok(window_hi) = Interval::from_int(2, prec).div(&f2.sub(&eps.mul(&f3))) else { continue };
         let ok = eps.mul(&f3).is_pos() && eta_star.certainly_lt(&eta) && eta.certainly_lt(&window_hi);
@@ -509,4 +496,41 @@ fn theorem1_witnesses(loss: &Loss, z: &Zero, dv: &Derivs, prec: u32) -> Vec<Witn
         });
     }
     out
+}
+
+/// A certified period-2 orbit `(x1, x2)` straddling the minimum `xbar` at learning rate `eta`
+/// slightly above `eta* = 2/f''`: first by epsilon-inflation Krawczyk around the orbit
+/// predicted by the linearised system, then by a search near the minimum.
+fn witness_orbit(loss: &Loss, xbar: &Interval, eta: &Interval, eta_star: &Interval, d: &[Num], prec: u32, inv: u64) -> Option<(Interval, Interval)> {
+    use crate::orbit::{period2_orbits, Period2};
+    let (f2, f3, f4) = (d[2].to_interval(prec), d[3].to_interval(prec), d[4].to_interval(prec));
+    let t1 = f3.sqr().mul_int(3).sub(&f2.mul(&f4));
+    let straddles = |x1: &Interval, x2: &Interval| x1.certainly_lt(xbar) && xbar.certainly_lt(x2);
+    // Prediction (only a starting point: the certificate comes from Krawczyk).
+    let s_pred = f2.sqr().mul_int(6).mul(&eta.sub(eta_star)).div(&eta.mul(&t1)).ok()?.mid_interval();
+    if s_pred.is_pos() {
+        let m_pred = xbar.sub(&f3.mul(&s_pred).div(&f2.mul_int(2)).ok()?).mid_interval();
+        let mut dom_r = rug::Float::with_val(prec, xbar.mag());
+        dom_r += 1u32;
+        let sys = Period2 { loss, eta: eta.clone(), domain: xbar.inflate(&dom_r) };
+        if let Some(z) = crate::krawczyk::verify_around(&sys, &[m_pred, s_pred], 12) {
+            if z.enclosure[1].is_pos() {
+                if let Ok((x1, x2)) = Period2::points(&z.enclosure[0], &z.enclosure[1]) {
+                    if straddles(&x1, &x2) {
+                        return Some((x1, x2));
+                    }
+                }
+            }
+        }
+    }
+    let mut r = rug::Float::with_val(prec, 1);
+    r /= inv as u32;
+    let r = r.sqrt() * 4u32 * (rug::Float::with_val(prec, xbar.mag()) + 1u32);
+    let search = period2_orbits(loss, eta, &xbar.inflate(&r), &Budget::new(20_000, -(prec as i32) / 2, None));
+    search
+        .orbits
+        .iter()
+        .filter(|o| straddles(&o.x1, &o.x2))
+        .min_by(|a, b| a.x2.sub(&a.x1).hi().partial_cmp(b.x2.sub(&b.x1).hi()).expect("finite"))
+        .map(|o| (o.x1.clone(), o.x2.clone()))
 }
