@@ -124,12 +124,11 @@ pub struct Loss {
 }
 
 impl Expr {
-    /// True when the expression contains no variable.
-    pub fn is_constant(&self) -> bool {
+    /// The direct sub-expressions (zero, one or two).
+    pub fn children(&self) -> Vec<&Expr> {
         match self {
-            Expr::Num(_) | Expr::Const(_) => true,
-            Expr::Var(_) => false,
-            Expr::Neg(a) | Expr::Call(_, a) => a.is_constant(),
+            Expr::Num(_) | Expr::Const(_) | Expr::Var(_) => vec![],
+            Expr::Neg(a) | Expr::Call(_, a) => vec![a],
             Expr::Add(a, b)
             | Expr::Sub(a, b)
             | Expr::Mul(a, b)
@@ -137,8 +136,13 @@ impl Expr {
             | Expr::Pow(a, b)
             | Expr::Atan2(a, b)
             | Expr::Max(a, b)
-            | Expr::Min(a, b) => a.is_constant() && b.is_constant(),
+            | Expr::Min(a, b) => vec![a, b],
         }
+    }
+
+    /// True when the expression contains no variable.
+    pub fn is_constant(&self) -> bool {
+        !matches!(self, Expr::Var(_)) && self.children().iter().all(|c| c.is_constant())
     }
 
     /// The expression with variable `var` replaced by `with` (other variables unchanged).

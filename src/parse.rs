@@ -317,18 +317,7 @@ fn known_functions() -> String {
 }
 
 fn expr_depth(e: &Expr) -> usize {
-    match e {
-        Expr::Num(_) | Expr::Const(_) | Expr::Var(_) => 1,
-        Expr::Neg(a) | Expr::Call(_, a) => 1 + expr_depth(a),
-        Expr::Add(a, b)
-        | Expr::Sub(a, b)
-        | Expr::Mul(a, b)
-        | Expr::Div(a, b)
-        | Expr::Pow(a, b)
-        | Expr::Atan2(a, b)
-        | Expr::Max(a, b)
-        | Expr::Min(a, b) => 1 + expr_depth(a).max(expr_depth(b)),
-    }
+    1 + e.children().iter().map(|c| expr_depth(c)).max().unwrap_or(0)
 }
 
 fn bits(q: &BigRational) -> u64 {
