@@ -68,6 +68,15 @@ pub struct Check {
     pub p: Option<String>,
     #[serde(default)]
     pub q: Option<String>,
+    /// For `threshold`: the event (birth, superstable, period-doubling), the minimum it refers
+    /// to, and the claim: `minpoly` (integer coefficients, lowest degree first) with `value`
+    /// selecting its root, or `value` alone.
+    #[serde(default)]
+    pub event: Option<String>,
+    #[serde(default)]
+    pub near: Option<String>,
+    #[serde(default)]
+    pub minpoly: Option<Vec<i64>>,
     #[serde(default)]
     pub prec: Option<u32>,
     #[serde(default)]
@@ -75,7 +84,7 @@ pub struct Check {
 }
 
 /// The kinds of check the runner knows.
-pub const KINDS: [&str; 6] = ["conditions", "orbit", "orbit-stable", "inequality", "derivative", "prop2"];
+pub const KINDS: [&str; 7] = ["conditions", "orbit", "orbit-stable", "inequality", "derivative", "prop2", "threshold"];
 
 /// The judged outcome of one check.
 #[derive(Clone, Debug, Serialize)]
@@ -286,8 +295,70 @@ pub fn judge(c: &Check) -> Result<(Verdict, String, serde_json::Value), UserErro
             let out = verbs::conditions::run_prop2(p, q, at, &c.params, prec)?;
             Ok((out.verdict, out.reason.clone(), json(&out)))
         }
+        "threshold" => {
+            let loss = input::parse_loss(need(&c.loss, "loss", "threshold")?, &c.params, None)?;
+            let event = verbs::threshold::Event::from_name(need(&c.event, "event", "threshold")?)?;
+            let near = match &c.near {
+                Some(x) => Some(input::parse_value(x, prec, "near")?),
+                None => None,
+            };
+            let lr_range = match &c.lr_range {
+                Some(r) => Some(input::parse_range(r, prec, "lr_range")?),
+                None => None,
+            };
+            let domain = input::parse_range(c.inside.as_deref().unwrap_or("-10..10"), prec, "in")?;
+            let claimed = input::parse_value(need(&c.value, "value", "threshold")?, prec, "value")?;
+            let out = verbs::threshold::run(&verbs::threshold::ThresholdRequest { loss, event, lr_range, near, domain, prec, budget })?;
+            let (v, r) = judge_threshold(&out, c.minpoly.as_deref(), &claimed, prec);
+            Ok((v, r, json(&out)))
+        }
         other => Err(UserError::new(format!("unknown kind '{other}'"))),
     }
+}
+
+/// A claimed threshold against the certified one. PASS: the claim names the same number —
+/// equal exact values, or the same minimal polynomial with the claimed approximate `value`
+/// and the certified root both inside an interval holding exactly one root of it. FAIL: the
+/// claimed value's enclosure is disjoint from the certified enclosure. UNDECIDED otherwise.
+fn judge_threshold(out: &verbs::threshold::ThresholdOutput, minpoly: Option<&[i64]>, claimed: &Num, prec: u32) -> (Verdict, String) {
+    use crate::poly::Poly;
+    let parse = |s: &str| crate::parse::parse_number(s).ok();
+    let (Some(lo), Some(hi)) = (parse(&out.lr.lo), parse(&out.lr.hi)) else {
+        return (Verdict::Undecided, "the certified enclosure could not be read".into());
+    };
+    let enc = crate::interval::Interval::from_rationals(&lo, &hi, prec);
+    let cv = claimed.to_interval(prec);
+    let shown = crate::numfmt::NumJson::from_num(claimed, prec);
+    if enc.intersect(&cv).is_none() {
+        return (Verdict::Fail, format!("certified eta* in [{}, {}] excludes the claimed {shown}", out.lr.lo, out.lr.hi));
+    }
+    if let (Some(e), Num::Exact(q)) = (&out.lr.exact, claimed) {
+        return if *e == crate::numfmt::rational_string(q) {
+            (Verdict::Pass, format!("eta* = {e} exactly, as claimed"))
+        } else {
+            (Verdict::Fail, format!("eta* = {e} exactly, not {shown}"))
+        };
+    }
+    if let (Some(claimed_mp), Some(got)) = (minpoly, &out.lr.minpoly) {
+        let got: Vec<i64> = got.iter().filter_map(|v| v.as_i64()).collect();
+        if got.as_slice() != claimed_mp {
+            return (Verdict::Undecided, format!("minimal polynomial {got:?} differs from the claimed {claimed_mp:?}"));
+        }
+        // Both the claimed approximation and the certified root lie in [a, b], which holds
+        // exactly one root of the polynomial: they name the same algebraic number.
+        let p = Poly::from_ints(claimed_mp);
+        let h = cv.hull(&enc);
+        if let (Some(a), Some(b)) = (h.lo_rational(), h.hi_rational()) {
+            if p.count_roots_closed(&a, &b) == Some(1) {
+                return (
+                    Verdict::Pass,
+                    format!("eta* is the root of {claimed_mp:?} near {shown}{}", out.closed_form.as_ref().map(|c| format!(" = {c}")).unwrap_or_default()),
+                );
+            }
+        }
+        return (Verdict::Undecided, "the claimed approximation does not isolate one root of the minimal polynomial".into());
+    }
+    (Verdict::Undecided, format!("certified eta* in [{}, {}] is consistent with {shown}, but equality is not proved", out.lr.lo, out.lr.hi))
 }
 
 /// Equality of a computed value with a claimed one: PASS only when both are exact and equal;

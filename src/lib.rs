@@ -27,3 +27,4 @@ pub mod prove;
 pub mod catalogue;
 pub mod report;
 pub mod orbit_exact;
+pub mod threshold;

@@ -136,6 +136,31 @@ enum Verb {
         #[command(flatten)]
         common: Common,
     },
+    /// The learning rate where the period-2 orbit is born, superstable, or loses stability.
+    #[command(after_help = "Examples:\n  \
+        eoscert threshold '(x^2 - 1)^2/4' --event period-doubling --near 1\n  \
+        eoscert threshold '(x^2 - 1)^2/4' --event superstable --near 1 --json\n  \
+        eoscert threshold '2*sin(x)' --event birth --near -1.5")]
+    Threshold {
+        #[command(flatten)]
+        loss: LossArgs,
+        /// birth (orbit born at 2/f''), superstable (multiplier 0) or period-doubling (multiplier -1).
+        #[arg(long)]
+        event: String,
+        /// The learning-rate range to look in.
+        #[arg(long, value_name = "A..B", allow_hyphen_values = true)]
+        lr_range: Option<String>,
+        /// The minimum the orbit belongs to (the nearest one is used).
+        #[arg(long, value_name = "X", allow_hyphen_values = true)]
+        near: Option<String>,
+        /// The interval searched for the minimum and the orbit (default -10..10).
+        #[arg(long = "in", value_name = "A..B", allow_hyphen_values = true)]
+        inside: Option<String>,
+        #[command(flatten)]
+        budget: BudgetArgs,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Prove or refute a claim over a whole box by subdivision.
     #[command(after_help = "Examples:\n  \
         eoscert prove '7 - 4*K - 2*K^2 > -1' --over K=1..1.2\n  \
@@ -335,6 +360,27 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             let out = verbs::prove::run(&verbs::prove::ProveRequest { claim, prec, budget: budget.budget(prec) })?;
             print(&out, common.json);
             Ok(verdict_code(out.verdict))
+        }
+        Verb::Threshold { loss, event, lr_range, near, inside, budget, common } => {
+            let prec = input::check_prec(common.prec)?;
+            let l = input::parse_loss(&loss.loss, &loss.params, loss.vars.as_deref())?;
+            if l.vars.len() != 1 {
+                return Err(UserError::new("threshold needs a loss of one variable"));
+            }
+            let event = verbs::threshold::Event::from_name(&event)?;
+            let lr_range = match lr_range {
+                Some(r) => Some(input::parse_range(&r, prec, "--lr-range")?),
+                None => None,
+            };
+            let near = match near {
+                Some(x) => Some(input::parse_value(&x, prec, "--near")?),
+                None => None,
+            };
+            let domain = input::parse_range(inside.as_deref().unwrap_or("-10..10"), prec, "--in")?;
+            let req = verbs::threshold::ThresholdRequest { loss: l, event, lr_range, near, domain, prec, budget: budget.budget(prec) };
+            let out = verbs::threshold::run(&req)?;
+            print(&out, common.json);
+            Ok(verdict_code(out.verdict()))
         }
         Verb::Run { paths, out, jobs, common } => {
             use std::io::IsTerminal;

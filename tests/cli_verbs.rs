@@ -362,3 +362,45 @@ expected = "fail"
     assert_eq!(r["checks"][0]["verdict"], "FAIL");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ------------------------------------------------------------------ threshold
+
+#[test]
+fn quartic_thresholds_are_exact_algebraic_numbers() {
+    let (code, v) = json_with_code(&["threshold", "(x^2 - 1)^2/4", "--event", "period-doubling", "--near", "1", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["lr"]["minpoly"], serde_json::json!([-4, 2, 1]));
+    assert_eq!(v["closed_form"], "-1 + sqrt(5)");
+    let (code, v) = json_with_code(&["threshold", "(x^2 - 1)^2/4", "--event", "superstable", "--near", "1", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["lr"]["minpoly"], serde_json::json!([-7, 4, 2]));
+    // mu = 2 scales eta by 1/mu: eta* mu = sqrt(5) - 1, so eta* is a root of 4x^2 + 4x - 4... check numerically
+    let (_, v) = json_with_code(&["threshold", "(x^2 - mu)^2/4", "--param", "mu=2", "--event", "period-doubling", "--near", "1.4", "--json"]);
+    let lo = f(&v["lr"]["lo"]);
+    assert!((lo - (5f64.sqrt() - 1.0) / 2.0).abs() < 1e-12, "{lo}");
+    let (code, v) = json_with_code(&["threshold", "(x^2 - 1)^2/4", "--event", "birth", "--near", "1", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["lr"]["exact"], "1");
+}
+
+#[test]
+fn transcendental_threshold_is_a_narrow_enclosure() {
+    let (code, v) = json_with_code(&["threshold", "(tanh(x) - 1/2)^2", "--event", "period-doubling", "--near", "0.5", "--json"]);
+    assert_eq!(code, 0, "{v}");
+    assert!(v["lr"].get("minpoly").is_none());
+    let (lo, hi) = (crate_decimal(&v["lr"]["lo"]), crate_decimal(&v["lr"]["hi"]));
+    assert!(hi - lo < 1e-12, "{lo} {hi}");
+    assert!((lo - 2.2292575051703774).abs() < 1e-12, "{lo}");
+}
+
+fn crate_decimal(v: &Value) -> f64 {
+    f(v)
+}
+
+#[test]
+fn threshold_bad_input() {
+    let e = bad_input(&["threshold", "(x^2 - 1)^2/4", "--event", "explosion"]);
+    assert!(e.contains("unknown event"), "{e}");
+    bad_input(&["threshold", "x*y", "--event", "birth"]);
+    bad_input(&["threshold", "(x^2 - 1)^2/4", "--event", "superstable", "--near", "1", "--lr-range", "0.5..0.9"]);
+}
