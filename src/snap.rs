@@ -24,20 +24,42 @@ pub fn simplest_rational(lo: &BigRational, hi: &BigRational) -> BigRational {
 }
 
 fn simplest_nonneg(lo: &BigRational, hi: &BigRational) -> BigRational {
-    // Invariant: 0 <= lo <= hi.
-    let fl = lo.floor();
-    if fl == *lo {
-        return fl;
+    // Continued fractions on unnormalised numerator/denominator pairs (no gcd per step):
+    // the answer is n0 + 1/(n1 + 1/(n2 + ...)), built back from the partial quotients.
+    let (mut a, mut b) = (lo.numer().clone(), lo.denom().clone()); // lower end a/b
+    let (mut c, mut d) = (hi.numer().clone(), hi.denom().clone()); // upper end c/d
+    let mut quotients: Vec<BigInt> = Vec::new();
+    let last: BigInt;
+    loop {
+        // Invariant: 0 <= a/b <= c/d, b, d > 0.
+        let n = &a / &b; // floor, a >= 0
+        if &n * &b == a {
+            last = n;
+            break;
+        }
+        let n1 = &n + 1;
+        if &n1 * &d <= c {
+            last = n1;
+            break;
+        }
+        // Same integer part n: recurse on [d/(c - n d), b/(a - n b)].
+        let (na, nb) = (d.clone(), &c - &n * &d);
+        let (nc, nd) = (b.clone(), &a - &n * &b);
+        quotients.push(n);
+        a = na;
+        b = nb;
+        c = nc;
+        d = nd;
     }
-    if fl + BigRational::one() <= *hi {
-        return lo.ceil();
+    // Fold back: x = q + 1/x.
+    let mut num = last;
+    let mut den = BigInt::one();
+    for q in quotients.into_iter().rev() {
+        let new_num = &q * &num + &den;
+        den = num;
+        num = new_num;
     }
-    // lo and hi share the integer part n; recurse on the reciprocals of the fractional parts.
-    let n = lo.floor();
-    let a = hi - &n;
-    let b = lo - &n;
-    let inner = simplest_nonneg(&a.recip(), &b.recip());
-    n + inner.recip()
+    BigRational::new(num, den)
 }
 
 /// Candidate exact values in an enclosure: the simplest rational in it (if its denominator is

@@ -130,9 +130,9 @@ pub struct ThresholdOutput {
     /// How it was proved.
     pub method: String,
     pub certificate: Vec<String>,
-    /// The sign-change bracket [a, b] (multiplier events).
+    /// The sign-change bracket [a, b] (multiplier events), exact rationals.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bracket: Option<[String; 2]>,
+    pub bracket: Option<[NumJson; 2]>,
     /// Multiplier events: proved to be the first event of an orbit in the window in the range.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_in_range: Option<bool>,
@@ -290,25 +290,11 @@ pub fn run(req: &ThresholdRequest) -> Result<ThresholdOutput, UserError> {
         path: path.to_string(),
         method: t.method.describe().to_string(),
         certificate: t.certificate.clone(),
-        bracket: t.bracket.as_ref().map(|(a, b)| [short_q(a), short_q(b)]),
+        bracket: t.bracket.as_ref().map(|(a, b)| [NumJson::exact(a, p), NumJson::exact(b, p)]),
         first_in_range: t.first_in_range,
         notes,
         prec: p,
     })
-}
-
-/// An exact rational as a string, or a 40-digit outward decimal pair when it is long.
-fn short_q(q: &num_rational::BigRational) -> String {
-    let s = rational_string(q);
-    if s.len() <= 60 {
-        return s;
-    }
-    let (lo, hi) = Interval::from_rational(q, 160).to_decimal_strings(40);
-    if lo == hi {
-        lo
-    } else {
-        format!("[{lo}, {hi}]")
-    }
 }
 
 impl fmt::Display for ThresholdOutput {
