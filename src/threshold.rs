@@ -624,10 +624,12 @@ impl EventSystem<'_> {
     }
 }
 
+/// Enclosures of `f, f', ..., f^(order)` over `x`.
 fn derivs(loss: &Loss, x: &Interval, order: usize) -> MathResult<Vec<Interval>> {
     Ok(taylor_1d(loss, x, order)?.derivatives())
 }
 
+/// `h = √s`, an error (never a wrong value) when `s` may be negative.
 fn sqrt_s(s: &Interval) -> MathResult<Interval> {
     if s.lo() < &0 {
         return Err(crate::error::MathError::Domain { func: "orbit", detail: "s = h^2 < 0".into() });
@@ -724,6 +726,7 @@ fn sign_of(x: &Interval) -> Sign {
     x.sign()
 }
 
+/// The sign is certified non-zero.
 fn decided(s: Sign) -> bool {
     matches!(s, Sign::Pos | Sign::Neg)
 }
@@ -813,7 +816,9 @@ fn examine(loss: &Loss, a: &Q, b: &Q, window: &Interval, target: i64, prec: u32,
     let (Some(mu_a), Some(mu_b)) = (mu(&va), mu(&vb)) else {
         return Bracket::Undecided("the multiplier could not be enclosed at the ends of the bracket".into());
     };
-    for ((g, xa), (_, xb)) in va.iter().zip(&vb) {
+    for (g, xa) in &va {
+        // Pair by function (a function that failed to evaluate at one end is skipped).
+        let Some((_, xb)) = vb.iter().find(|(h, _)| h == g) else { continue };
         let (sa, sb) = (sign_of(xa), sign_of(xb));
         if decided(sa) && decided(sb) && sa != sb {
             return Bracket::Event(Box::new(SignChange {
@@ -1010,7 +1015,9 @@ fn signs_at(loss: &Loss, target: i64, o: &Orbit, eta: &Q, prec: u32) -> Vec<(Eve
 
 /// The first event function changing sign (certified) between two sign lists.
 fn flip(a: &[(EventFn, Sign)], b: &[(EventFn, Sign)]) -> Option<EventFn> {
-    a.iter().zip(b).find(|((_, sa), (_, sb))| decided(*sa) && decided(*sb) && sa != sb).map(|((g, _), _)| *g)
+    a.iter()
+        .find(|(g, sa)| b.iter().any(|(h, sb)| h == g && decided(*sa) && decided(*sb) && sa != sb))
+        .map(|(g, _)| *g)
 }
 
 /// 3-D Krawczyk for `func` over a box containing the orbit's (m, s) for every `η` of the

@@ -251,7 +251,15 @@ pub fn run(req: &ThresholdRequest) -> Result<ThresholdOutput, UserError> {
                 Some(t) => t,
                 None => {
                     path = "enclosure";
-                    th::event_enclosure(loss, &min, target, (&lo, &hi), prec, &req.budget).map_err(|e| user_error(req.event, e))?
+                    th::event_enclosure(loss, &min, target, (&lo, &hi), prec, &req.budget).map_err(|e| {
+                        let mut u = user_error(req.event, e);
+                        if th::polynomial_loss(loss).is_some() {
+                            if let Some(n) = extra_notes.first() {
+                                u.message = format!("{} (before that, {n})", u.message);
+                            }
+                        }
+                        u
+                    })?
                 }
             }
         }
