@@ -50,13 +50,20 @@ pub struct Lemma1 {
 /// The derivatives at a minimum, in the exact scalar when possible.
 #[derive(Clone, Debug)]
 pub struct Derivs {
-    /// `d[j] = f^(j)(x̄)`, `j = 0..=LEMMA1_MAX_ORDER + 1`.
+    /// `d[j] = f^(j)(x̄)`: `j = 0..=5`, or `0..=LEMMA1_MAX_ORDER + 1` when `f''' = f'''' = 0`
+    /// exactly (Lemma 1 then needs the higher orders).
     pub d: Vec<Num>,
 }
 
 impl Derivs {
     pub fn at(loss: &Loss, z: &Zero) -> MathResult<Derivs> {
-        Ok(Derivs { d: derivatives_at(loss, z, LEMMA1_MAX_ORDER + 1)? })
+        // Order 5 settles Theorem 1 and Lemma 1 unless f''' and f'''' are both exactly zero;
+        // only then are the higher orders (costly in series arithmetic) computed.
+        let d = derivatives_at(loss, z, 5)?;
+        if sign_of(&d[3]) == Sign::Zero && sign_of(&d[4]) == Sign::Zero {
+            return Ok(Derivs { d: derivatives_at(loss, z, LEMMA1_MAX_ORDER + 1)? });
+        }
+        Ok(Derivs { d })
     }
 }
 
@@ -105,7 +112,7 @@ pub fn theorem1(dv: &Derivs, prec: u32) -> Theorem1 {
 /// condition for it — `k = 3`: Theorem 1's (ii); `k ≥ 4` even: `f^(k) < 0`; `k ≥ 5` odd:
 /// `f^(k+1) < 0`.
 pub fn lemma1(dv: &Derivs, prec: u32) -> Lemma1 {
-    for k in 3..=LEMMA1_MAX_ORDER {
+    for k in 3..=LEMMA1_MAX_ORDER.min(dv.d.len() - 2) {
         match sign_of(&dv.d[k]) {
             Sign::Zero => continue,
             Sign::Unknown => {
