@@ -262,8 +262,14 @@ fn agree(low: &Interval, high: &Interval) -> bool {
         return false;
     }
     if is_narrow(high) {
+        // The true value lies in `high`, so it is within width(high) of high's midpoint; if it
+        // also lies in `low` (soundness), the midpoint lies in `low` widened by width(high).
+        // (Asking for the bare midpoint to lie in `low` is wrong when the true value sits on an
+        // endpoint of `low`: cos(x)^2 over a box around 0 has the exact upper bound 1, while a
+        // valid high-precision enclosure of cos(0)^2 = 1 may be asymmetric around 1.)
         let m = high.mid();
-        return *low.lo() <= m && m <= *low.hi();
+        let w = high.width();
+        return low.inflate(&w).lo() <= &m && &m <= low.inflate(&w).hi();
     }
     true
 }
