@@ -160,7 +160,19 @@ fn krawczyk<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], prec: u32) -> MathR
 
 /// Iterates `X ← K(X) ∩ X` from an enclosure of the unique zero, while it contracts.
 fn refine<Sys: System + ?Sized>(sys: &Sys, mut enc: Vec<Interval>, prec: u32) -> MathResult<Vec<Interval>> {
+    // Enough: every width below 2^-prec · max(1, |x|). (Without this floor a zero at 0 keeps
+    // "improving" through MPFR's huge exponent range until the iteration cap.)
+    let narrow = |e: &[Interval]| {
+        e.iter().all(|i| {
+            let mut tol = Float::with_val(64, i.mag()).max(&Float::with_val(64, 1));
+            tol >>= prec as i32;
+            i.width() <= tol
+        })
+    };
     for _ in 0..400 {
+        if narrow(&enc) {
+            break;
+        }
         let Some(k2) = krawczyk(sys, &enc, prec)? else { break };
         let next: Option<Vec<Interval>> = k2.iter().zip(&enc).map(|(a, b)| a.intersect(b)).collect();
         let Some(next) = next else { break };

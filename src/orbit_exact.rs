@@ -76,6 +76,11 @@ pub fn factors(p: &Poly) -> Vec<Poly> {
 /// The exact form of the unique root of `p` in the enclosure `enc`, if the enclosure
 /// isolates one root and a factor of `p` holding it can be found.
 pub fn exact_point(p: &Poly, enc: &Interval) -> Option<Algebraic> {
+    exact_point_with(p, &factors(p), enc)
+}
+
+/// [`exact_point`] with the factors of `p` ([`factors`]) computed once by the caller.
+pub fn exact_point_with(p: &Poly, fs: &[Poly], enc: &Interval) -> Option<Algebraic> {
     // Exact arithmetic on short rationals is far cheaper: try the enclosure rounded outward
     // to 32 bits first (any interval holding exactly one root of p will do), then the
     // enclosure itself.
@@ -83,7 +88,7 @@ pub fn exact_point(p: &Poly, enc: &Interval) -> Option<Algebraic> {
         let (lo, hi) = (e.lo_rational()?, e.hi_rational()?);
         (p.count_roots_closed(&lo, &hi)? == 1).then_some((lo, hi))
     })?;
-    let f = factors(p).into_iter().find(|f| f.count_roots_closed(&lo, &hi) == Some(1))?;
+    let f = fs.iter().find(|f| f.count_roots_closed(&lo, &hi) == Some(1))?;
     let irreducible = f.is_irreducible_proved() == Some(true);
     let coeffs = f.primitive_integer().1;
     let closed_form = if coeffs.len() <= 3 {

@@ -117,6 +117,10 @@ pub fn run(req: &OrbitRequest) -> Result<OrbitOutput, UserError> {
         orbit_points_in_interval: None,
     };
     let exact_poly = req.lr.exact().and_then(|eta| crate::orbit_exact::orbit_polynomial(loss, eta));
+    let exact_factors = match (&exact_poly, search.orbits.is_empty()) {
+        (Some(p), false) => crate::orbit_exact::factors(p),
+        _ => vec![],
+    };
     if let Some(p) = &exact_poly {
         out.orbit_polynomial = Some(p.to_string());
         out.orbit_points_in_interval = crate::orbit_exact::count_orbit_points(p, &req.domain);
@@ -128,7 +132,12 @@ pub fn run(req: &OrbitRequest) -> Result<OrbitOutput, UserError> {
             multiplier: NumJson::enclosed(&o.multiplier),
             stable: stable_verdict(o.stability()),
             unique_in: o.verified.iter().map(NumJson::enclosed).collect(),
-            exact: exact_poly.as_ref().map(|p| vec![crate::orbit_exact::exact_point(p, &o.x1), crate::orbit_exact::exact_point(p, &o.x2)]),
+            exact: exact_poly.as_ref().map(|p| {
+                vec![
+                    crate::orbit_exact::exact_point_with(p, &exact_factors, &o.x1),
+                    crate::orbit_exact::exact_point_with(p, &exact_factors, &o.x2),
+                ]
+            }),
         });
     }
     for z in &fixed.zeros {
