@@ -36,12 +36,14 @@ pub struct Period2<'a> {
     pub domain: Interval,
 }
 
-fn fp(loss: &Loss, x: &Interval, order: usize) -> MathResult<Vec<Interval>> {
+/// Enclosures of `f, f', ..., f^(order)` over `x`.
+pub fn fp(loss: &Loss, x: &Interval, order: usize) -> MathResult<Vec<Interval>> {
     Ok(taylor_1d(loss, x, order)?.derivatives())
 }
 
 impl Period2<'_> {
-    fn h(s: &Interval) -> MathResult<Interval> {
+    /// `h = √s`, an error (never a wrong value) when `s` may be negative.
+    pub fn h(s: &Interval) -> MathResult<Interval> {
         if s.lo() < &0 {
             return Err(MathError::Domain { func: "orbit", detail: "s = h^2 < 0".into() });
         }

@@ -624,18 +624,6 @@ impl EventSystem<'_> {
     }
 }
 
-/// Enclosures of `f, f', ..., f^(order)` over `x`.
-fn derivs(loss: &Loss, x: &Interval, order: usize) -> MathResult<Vec<Interval>> {
-    Ok(taylor_1d(loss, x, order)?.derivatives())
-}
-
-/// `h = √s`, an error (never a wrong value) when `s` may be negative.
-fn sqrt_s(s: &Interval) -> MathResult<Interval> {
-    if s.lo() < &0 {
-        return Err(crate::error::MathError::Domain { func: "orbit", detail: "s = h^2 < 0".into() });
-    }
-    s.sqrt()
-}
 
 /// The event function `g` over a box (see [`EventSystem`]).
 pub fn event_value(loss: &Loss, func: EventFn, target: i64, m: &Interval, s: &Interval, eta: &Interval) -> MathResult<Interval> {
@@ -643,8 +631,8 @@ pub fn event_value(loss: &Loss, func: EventFn, target: i64, m: &Interval, s: &In
     let one = Interval::from_int(1, p);
     match func {
         EventFn::Multiplier => Ok(multiplier_centered(loss, eta, m, s)?.sub(&Interval::from_int(target, p))),
-        EventFn::FirstFactor => Ok(one.sub(&eta.mul(&derivs(loss, &m.sub(&sqrt_s(s)?), 2)?[2]))),
-        EventFn::SecondFactor => Ok(one.sub(&eta.mul(&derivs(loss, &m.add(&sqrt_s(s)?), 2)?[2]))),
+        EventFn::FirstFactor => Ok(one.sub(&eta.mul(&crate::orbit::fp(loss, &m.sub(&crate::orbit::Period2::h(s)?), 2)?[2]))),
+        EventFn::SecondFactor => Ok(one.sub(&eta.mul(&crate::orbit::fp(loss, &m.add(&crate::orbit::Period2::h(s)?), 2)?[2]))),
     }
 }
 
@@ -662,12 +650,12 @@ impl System for EventSystem<'_> {
         let (m, s, eta) = (&x[0], &x[1], &x[2]);
         let p = m.prec();
         let j2 = self.period2(eta).jacobian(&x[..2])?;
-        let h = sqrt_s(s)?;
+        let h = crate::orbit::Period2::h(s)?;
         let hull = m.add(&Interval::new(-h.hi().clone(), h.hi().clone()).expect("h >= 0"));
-        let dh = derivs(self.loss, &hull, 4)?;
+        let dh = crate::orbit::fp(self.loss, &hull, 4)?;
         let (x1, x2) = (m.sub(&h), m.add(&h));
-        let d1 = derivs(self.loss, &x1, 3)?;
-        let d2 = derivs(self.loss, &x2, 3)?;
+        let d1 = crate::orbit::fp(self.loss, &x1, 3)?;
+        let d2 = crate::orbit::fp(self.loss, &x2, 3)?;
         let one = Interval::from_int(1, p);
         let two = Interval::from_int(2, p);
         let u = one.sub(&eta.mul(&d1[2]));
@@ -721,10 +709,6 @@ fn orbit_budget(prec: u32, deadline: Option<Instant>) -> Budget {
     Budget::new(4000, -(prec as i32) / 2, deadline)
 }
 
-/// The certified sign of an enclosure.
-fn sign_of(x: &Interval) -> Sign {
-    x.sign()
-}
 
 /// The sign is certified non-zero.
 fn decided(s: Sign) -> bool {
@@ -742,7 +726,7 @@ fn event_values(loss: &Loss, target: i64, ms: &[Interval; 2], eta: &Interval) ->
 
 /// Proved free of events: `μ − t ≠ 0`, or for `t = 0` both factors `≠ 0`.
 fn event_free(vals: &[(EventFn, Interval)]) -> bool {
-    let ok = |g: EventFn| vals.iter().any(|(h, v)| *h == g && decided(sign_of(v)));
+    let ok = |g: EventFn| vals.iter().any(|(h, v)| *h == g && decided(v.sign()));
     ok(EventFn::Multiplier) || (ok(EventFn::FirstFactor) && ok(EventFn::SecondFactor))
 }
 
@@ -819,7 +803,7 @@ fn examine(loss: &Loss, a: &Q, b: &Q, window: &Interval, target: i64, prec: u32,
     for (g, xa) in &va {
         // Pair by function (a function that failed to evaluate at one end is skipped).
         let Some((_, xb)) = vb.iter().find(|(h, _)| h == g) else { continue };
-        let (sa, sb) = (sign_of(xa), sign_of(xb));
+        let (sa, sb) = (xa.sign(), xb.sign());
         if decided(sa) && decided(sb) && sa != sb {
             return Bracket::Event(Box::new(SignChange {
                 orbit: o,
@@ -1010,7 +994,7 @@ fn single_orbit(loss: &Loss, eta: &Q, window: &Interval, prec: u32, deadline: Op
 
 /// The certified signs of the event functions at an orbit found at a point learning rate.
 fn signs_at(loss: &Loss, target: i64, o: &Orbit, eta: &Q, prec: u32) -> Vec<(EventFn, Sign)> {
-    event_values(loss, target, &o.ms, &Interval::from_rational(eta, prec)).into_iter().map(|(g, v)| (g, sign_of(&v))).collect()
+    event_values(loss, target, &o.ms, &Interval::from_rational(eta, prec)).into_iter().map(|(g, v)| (g, v.sign())).collect()
 }
 
 /// The first event function changing sign (certified) between two sign lists.
@@ -1188,7 +1172,7 @@ pub fn event_enclosure(
     // For the superstable event by a factor: the other factor's zeros are events too.
     if sc.func != EventFn::Multiplier {
         let other = if sc.func == EventFn::FirstFactor { EventFn::SecondFactor } else { EventFn::FirstFactor };
-        let nonzero = sc.over.iter().any(|(g, v)| *g == other && decided(sign_of(v)));
+        let nonzero = sc.over.iter().any(|(g, v)| *g == other && decided(v.sign()));
         if nonzero {
             cert.push(format!("{} is certified non-zero for every eta in [a, b]: the event in [a, b] is unique", other.name(target)));
         } else {

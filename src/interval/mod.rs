@@ -360,39 +360,49 @@ impl Interval {
         Interval::raw(rnd!(p, &self.lo - &o.hi, Round::Down), rnd!(p, &self.hi - &o.lo, Round::Up))
     }
 
-    /// `X · Y`; contains `x · y` for all `x ∈ X, y ∈ Y` (tightest at the working precision).
-    pub fn mul(&self, o: &Interval) -> Interval {
-        let p = self.prec2(o);
-        let (a, b) = (self, o);
+    /// The endpoint pairs `((x1, y1), (x2, y2))` whose products are the lower and upper bounds
+    /// of `X · Y`, by the signs of the factors; `None` when both straddle 0 (then the lower
+    /// bound is `min(lo·hi, hi·lo)` and the upper `max(lo·lo, hi·hi)`).
+    #[allow(clippy::type_complexity)]
+    fn product_pairs<'a>(a: &'a Interval, b: &'a Interval) -> Option<((&'a Float, &'a Float), (&'a Float, &'a Float))> {
         let (al, ah, bl, bh) = (&a.lo, &a.hi, &b.lo, &b.hi);
-        let d = |x: &Float, y: &Float| mul_r(p, x, y, Round::Down);
-        let u = |x: &Float, y: &Float| mul_r(p, x, y, Round::Up);
-        let a_pos = *al >= 0;
-        let a_neg = *ah <= 0;
-        let b_pos = *bl >= 0;
-        let b_neg = *bh <= 0;
-        let (lo, hi) = if a_pos {
+        let (a_pos, a_neg, b_pos, b_neg) = (*al >= 0, *ah <= 0, *bl >= 0, *bh <= 0);
+        Some(if a_pos {
             if b_pos {
-                (d(al, bl), u(ah, bh))
+                ((al, bl), (ah, bh))
             } else if b_neg {
-                (d(ah, bl), u(al, bh))
+                ((ah, bl), (al, bh))
             } else {
-                (d(ah, bl), u(ah, bh))
+                ((ah, bl), (ah, bh))
             }
         } else if a_neg {
             if b_pos {
-                (d(al, bh), u(ah, bl))
+                ((al, bh), (ah, bl))
             } else if b_neg {
-                (d(ah, bh), u(al, bl))
+                ((ah, bh), (al, bl))
             } else {
-                (d(al, bh), u(al, bl))
+                ((al, bh), (al, bl))
             }
         } else if b_pos {
-            (d(al, bh), u(ah, bh))
+            ((al, bh), (ah, bh))
         } else if b_neg {
-            (d(ah, bl), u(al, bl))
+            ((ah, bl), (al, bl))
         } else {
-            (min_f(d(al, bh), d(ah, bl)), max_f(u(al, bl), u(ah, bh)))
+            return None;
+        })
+    }
+
+    /// `X · Y`; contains `x · y` for all `x ∈ X, y ∈ Y` (tightest at the working precision).
+    pub fn mul(&self, o: &Interval) -> Interval {
+        let p = self.prec2(o);
+        let d = |x: &Float, y: &Float| mul_r(p, x, y, Round::Down);
+        let u = |x: &Float, y: &Float| mul_r(p, x, y, Round::Up);
+        let (lo, hi) = match Interval::product_pairs(self, o) {
+            Some(((x1, y1), (x2, y2))) => (d(x1, y1), u(x2, y2)),
+            None => {
+                let (al, ah, bl, bh) = (&self.lo, &self.hi, &o.lo, &o.hi);
+                (min_f(d(al, bh), d(ah, bl)), max_f(u(al, bl), u(ah, bh)))
+            }
         };
         Interval::raw(lo, hi)
     }
@@ -404,34 +414,7 @@ impl Interval {
         use rug::ops::AddAssignRound;
         let p = self.prec();
         let simple = a.prec() == p && b.prec() == p && self.is_bounded() && a.is_bounded() && b.is_bounded();
-        let (al, ah, bl, bh) = (&a.lo, &a.hi, &b.lo, &b.hi);
-        let (a_pos, a_neg, b_pos, b_neg) = (*al >= 0, *ah <= 0, *bl >= 0, *bh <= 0);
-        // The endpoint pairs giving the lower and upper bounds of the product, when a single
-        // pair does (every case but both factors straddling 0).
-        let pairs = if a_pos {
-            if b_pos {
-                Some(((al, bl), (ah, bh)))
-            } else if b_neg {
-                Some(((ah, bl), (al, bh)))
-            } else {
-                Some(((ah, bl), (ah, bh)))
-            }
-        } else if a_neg {
-            if b_pos {
-                Some(((al, bh), (ah, bl)))
-            } else if b_neg {
-                Some(((ah, bh), (al, bl)))
-            } else {
-                Some(((al, bh), (al, bl)))
-            }
-        } else if b_pos {
-            Some(((al, bh), (ah, bh)))
-        } else if b_neg {
-            Some(((ah, bl), (al, bl)))
-        } else {
-            None
-        };
-        match (simple, pairs) {
+        match (simple, Interval::product_pairs(a, b)) {
             (true, Some(((x1, y1), (x2, y2)))) => {
                 self.lo.add_assign_round(x1 * y1, Round::Down);
                 self.hi.add_assign_round(x2 * y2, Round::Up);
