@@ -41,11 +41,7 @@ pub fn fold_rational(e: &Expr) -> Option<BigRational> {
             if !ex.is_integer() {
                 return None;
             }
-            let n = ex.to_integer().to_i64()?;
-            if n.abs() > 4096 || (n < 0 && base.is_zero()) {
-                return None;
-            }
-            num_traits::Pow::pow(&base, n as i32)
+            crate::scalar::rational_pow_bounded(&base, ex.to_integer().to_i64()?, crate::scalar::MAX_EXACT_POW_BITS)?
         }
         _ => return None,
     })

@@ -335,13 +335,10 @@ fn fold(op: Op, x: &BigRational, y: &BigRational) -> Option<BigRational> {
         Op::Mul => Some(x * y),
         Op::Div if !y.is_zero() => Some(x / y),
         Op::Pow if y.is_integer() => {
-            let n = y.numer().to_i32()?;
-            let too_big = bits(x).saturating_mul(n.unsigned_abs() as u64) > FOLD_BITS;
-            if (x.is_zero() && n <= 0) || too_big {
-                None
-            } else {
-                Some(x.pow(n))
+            if x.is_zero() && !y.is_positive() {
+                return None; // 0^0 and 0^-n stay symbolic
             }
+            crate::scalar::rational_pow_bounded(x, y.numer().to_i64()?, FOLD_BITS)
         }
         _ => None,
     }

@@ -26,6 +26,10 @@ pub struct PiPoly {
     c: Vec<BigRational>,
 }
 
+/// The highest power of π an exact Q[π] value may reach through `powi`; beyond it the value
+/// is only enclosed.
+const MAX_PI_DEGREE: i64 = 256;
+
 impl PiPoly {
     /// From coefficients, lowest power of π first.
     pub fn new(mut c: Vec<BigRational>) -> PiPoly {
@@ -131,6 +135,9 @@ impl Scalar for PiPoly {
         }
         if n < 0 {
             return Err(MathError::NotExact { func: "negative power of a multiple of pi" });
+        }
+        if n > MAX_PI_DEGREE {
+            return Err(MathError::NotExact { func: "a power of pi of too high a degree" });
         }
         let mut r = PiPoly::from_int(1, &());
         for _ in 0..n {

@@ -82,6 +82,25 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn to_interval(&self, prec: u32) -> Interval;
 }
 
+/// The largest exact rational power computed (numerator plus denominator bits); beyond it an
+/// exact power is refused ([`MathError::NotExact`]) and callers fall back to enclosures, so that
+/// `x^(10^9)` at `x = 3` costs an MPFR power instead of a billion-digit integer.
+pub const MAX_EXACT_POW_BITS: u64 = 1 << 20;
+
+/// `x^n` exactly (`0^0 = 1`), when `n` fits an `i32`, `x ≠ 0` or `n ≥ 0`, and the result has at most about
+/// `max_bits` bits (estimated from below-or-equal by `bits(x)·|n|`, never computed past it).
+pub fn rational_pow_bounded(x: &BigRational, n: i64, max_bits: u64) -> Option<BigRational> {
+    let e = i32::try_from(n).ok()?;
+    if x.is_zero() && e < 0 {
+        return None;
+    }
+    let bits = (x.numer().bits() + x.denom().bits()).saturating_sub(1).max(1);
+    if bits.saturating_mul(e.unsigned_abs() as u64) > max_bits {
+        return None;
+    }
+    Some(num_traits::Pow::pow(x, e))
+}
+
 fn not_exact(func: &'static str) -> MathError {
     MathError::NotExact { func }
 }
@@ -144,8 +163,7 @@ impl Scalar for BigRational {
         if n < 0 && self.is_zero() {
             return Err(MathError::DivisionByZero);
         }
-        let e = i32::try_from(n).map_err(|_| MathError::Overflow)?;
-        Ok(num_traits::Pow::pow(self, e))
+        rational_pow_bounded(self, n, MAX_EXACT_POW_BITS).ok_or(MathError::NotExact { func: "pow (the exact power would be too large)" })
     }
     fn powq(&self, q: &BigRational) -> MathResult<Self> {
         if q.is_integer() {

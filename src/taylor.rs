@@ -262,7 +262,9 @@ impl<S: Scalar> Algebra for Series<S> {
             return one.div(&pos);
         }
         // Binary powering by products (exact even at u0 = 0), then the tight scalar power
-        // for the value coefficient (both are enclosures of the same number).
+        // for the value coefficient (both are enclosures of the same number). The value comes
+        // first: an exact power too large to hold is refused there before any product is formed.
+        let value = self.c[0].powi(n)?;
         let mut result: Option<Self> = None;
         let mut base = self.clone();
         let mut e = n;
@@ -279,7 +281,7 @@ impl<S: Scalar> Algebra for Series<S> {
             }
         }
         let mut r = result.expect("n > 0");
-        r.c[0] = self.c[0].powi(n)?;
+        r.c[0] = value;
         Ok(r)
     }
     fn powq(&self, q: &BigRational) -> MathResult<Self> {
