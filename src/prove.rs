@@ -25,6 +25,42 @@ use crate::verdict::Verdict;
 use num_rational::BigRational;
 use std::time::Instant;
 
+/// One coordinate range of a claim's box: the enclosure subdivided, and the ends as given
+/// (exact where they are rational). The enclosure may stick out past the ends by outward
+/// rounding; a counterexample is accepted only when it lies within the ends themselves.
+#[derive(Clone, Debug)]
+pub struct BoxRange {
+    pub enclosure: Interval,
+    pub lo: crate::eval::Num,
+    pub hi: crate::eval::Num,
+}
+
+impl BoxRange {
+    /// Whether the rational `q` is certainly in `[lo, hi]` (exact comparison with rational
+    /// ends; with an enclosed end, `q` must be beyond its whole enclosure).
+    pub fn holds(&self, q: &BigRational) -> bool {
+        use crate::eval::Num;
+        let prec = self.enclosure.prec();
+        let above_lo = match &self.lo {
+            Num::Exact(a) => a <= q,
+            other => other.to_interval(prec).hi_rational().is_some_and(|a| a <= *q),
+        };
+        let below_hi = match &self.hi {
+            Num::Exact(b) => q <= b,
+            other => other.to_interval(prec).lo_rational().is_some_and(|b| *q <= b),
+        };
+        above_lo && below_hi
+    }
+
+    /// The exact rational ends, when both are rational.
+    fn exact_ends(&self) -> Option<(BigRational, BigRational)> {
+        match (&self.lo, &self.hi) {
+            (crate::eval::Num::Exact(a), crate::eval::Num::Exact(b)) => Some((a.clone(), b.clone())),
+            _ => None,
+        }
+    }
+}
+
 /// A comparison operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -115,7 +151,88 @@ fn enclose_over(d: &Loss, x: &[Interval]) -> MathResult<Interval> {
     for i in 0..n {
         mv = mv.add(&jx.g[i].mul(&x[i].sub(&c[i])));
     }
-    Ok(natural.intersect(&mv).unwrap_or(natural))
+    let mut best = natural.intersect(&mv).unwrap_or(natural);
+    if n == 1 {
+        // Around the midpoint, and around each end (where a claim sharp at the end of its
+        // range, `sin(x) <= x` at 0, is proved on the first piece that touches it).
+        let ends = [x[0].lo().clone(), x[0].hi().clone()].map(|e| Interval::point(e).ok());
+        for centre in std::iter::once(Some(c[0].clone())).chain(ends).flatten() {
+            if let Some(second) = second_order_form(d, &x[0], &centre) {
+                best = best.intersect(&second).unwrap_or(best);
+            }
+        }
+    }
+    Ok(best)
+}
+
+/// The second-order Taylor form of a one-variable `d` over `X` around the point `c ∈ X`:
+/// `d(c) + d'(c)·t + (d''(X)/2)·t²` with `t = X − c` and `t²` enclosed as a square (so ≥ 0).
+/// By Taylor's theorem with the Lagrange remainder, it contains `d(x)` for every `x ∈ X`.
+/// It is what proves a claim that is sharp at a point (`exp(x) ≥ 1 + x` at 0), where the
+/// natural and mean-value forms straddle 0 on every piece around the touching point.
+///
+/// `d(c)` and `d'(c)` are taken exactly where the data allow (`c` is a dyadic rational, so
+/// `exp(0) − 1` is exactly 0): an enclosure of a touching value that is 0 would straddle it.
+fn second_order_form(d: &Loss, x: &Interval, c: &Interval) -> Option<Interval> {
+    use crate::eval::Num;
+    let prec = x.prec();
+    let at_c = crate::eval::derivatives_best(d, &[Num::Exact(c.lo_rational()?)], &[Num::Exact(BigRational::from_integer(1.into()))], 1, prec).ok()?;
+    let over = crate::eval::taylor_1d(d, x, 2).ok()?;
+    let t = x.sub(c);
+    Some(at_c[0].to_interval(prec).add(&at_c[1].to_interval(prec).mul(&t)).add(&over.c[2].mul(&t.sqr())))
+}
+
+/// Decides `p OP 0` on `[a, b]` exactly for a polynomial `p` with rational coefficients:
+/// Sturm isolation of the distinct roots of `p` in `[a, b]`; between consecutive roots `p`
+/// has constant sign, so its signs on `[a, b]` are those at `a`, `b` and the endpoints of the
+/// isolating intervals, and its zeros are the roots. PASS and FAIL are both exact; a FAIL
+/// comes with a rational counterexample where there is one (a sign change, or a rational
+/// root), else with the isolating interval of the irrational root where `p = 0`.
+fn decide_polynomial(p: &crate::poly::Poly, op: Op, a: &BigRational, b: &BigRational) -> Option<Proof> {
+    use std::cmp::Ordering;
+    let roots = p.isolate_roots(a, b)?;
+    let mut pf = Proof { verdict: Verdict::Pass, reason: String::new(), counterexample: None, undecided: vec![], boxes: 1, proved: 1 };
+    let mut samples = vec![a.clone(), b.clone()];
+    for (lo, hi) in &roots {
+        samples.extend([lo.clone(), hi.clone()]);
+    }
+    for pt in &samples {
+        let sign = match p.sign_at(pt) {
+            Ordering::Greater => Sign::Pos,
+            Ordering::Less => Sign::Neg,
+            Ordering::Equal => Sign::Zero,
+        };
+        if op.judge(sign) == Some(false) {
+            pf.verdict = Verdict::Fail;
+            pf.proved = 0;
+            pf.reason = format!("counterexample (exact, the polynomial decided by Sturm sequences): lhs - rhs {} at this point", sign_text(sign));
+            pf.counterexample = Some(vec![pt.clone()]);
+            return Some(pf);
+        }
+    }
+    if matches!(op, Op::Lt | Op::Gt) {
+        if let Some((lo, hi)) = roots.first() {
+            pf.verdict = Verdict::Fail;
+            pf.proved = 0;
+            pf.reason = format!(
+                "lhs - rhs is a polynomial with a root (where lhs = rhs) in [{}, {}] (Sturm), so lhs {} rhs is false there",
+                crate::numfmt::rational_string(lo),
+                crate::numfmt::rational_string(hi),
+                op.as_str()
+            );
+            return Some(pf);
+        }
+    }
+    pf.reason = format!("proved exactly: lhs - rhs is a polynomial, {} distinct root(s) in the range (Sturm), its sign checked between them", roots.len());
+    Some(pf)
+}
+
+fn sign_text(s: Sign) -> &'static str {
+    match s {
+        Sign::Pos => "> 0",
+        Sign::Neg => "< 0",
+        _ => "= 0",
+    }
 }
 
 /// The exact sign of `d` at a rational point, or the certified sign of its enclosure.
@@ -139,9 +256,21 @@ fn test_point(x: &[Interval]) -> Option<Vec<BigRational>> {
 
 /// Proves or refutes `lhs OP rhs` over the box `domain` (one interval per variable of `d`,
 /// where `d = lhs − rhs`).
-pub fn prove_inequality(d: &Loss, op: Op, domain: &[Interval], budget: &Budget) -> Proof {
+///
+/// Counterexamples are exact points inside the ranges as given ([`BoxRange::holds`]), not
+/// merely inside their outward-rounded enclosures.
+pub fn prove_inequality(d: &Loss, op: Op, over: &[BoxRange], budget: &Budget) -> Proof {
+    let domain: Vec<Interval> = over.iter().map(|r| r.enclosure.clone()).collect();
     let prec = domain.iter().map(|i| i.prec()).max().unwrap_or(128);
-    let mut stack = vec![domain.to_vec()];
+    if let ([r], Some(p)) = (over, crate::poly::from_expr(&d.expr, 0).filter(|_| d.vars.len() == 1)) {
+        if let Some((a, b)) = r.exact_ends() {
+            if let Some(pf) = decide_polynomial(&p, op, &a, &b) {
+                return pf;
+            }
+        }
+    }
+    let inside = |pt: &[BigRational]| over.iter().zip(pt).all(|(r, q)| r.holds(q));
+    let mut stack = vec![domain];
     let mut pf = Proof { verdict: Verdict::Pass, reason: String::new(), counterexample: None, undecided: vec![], boxes: 0, proved: 0 };
     while let Some(x) = stack.pop() {
         pf.boxes += 1;
@@ -158,13 +287,9 @@ pub fn prove_inequality(d: &Loss, op: Op, domain: &[Interval], budget: &Budget) 
             }
         }
         // Try the midpoint as a counterexample.
-        if let Some(pt) = test_point(&x) {
+        if let Some(pt) = test_point(&x).filter(|pt| inside(pt)) {
             if op.judge(sign_at(d, &pt, prec)) == Some(false) {
-                let sign = match sign_at(d, &pt, prec) {
-                    Sign::Pos => "> 0",
-                    Sign::Neg => "< 0",
-                    _ => "= 0",
-                };
+                let sign = sign_text(sign_at(d, &pt, prec));
                 pf.counterexample = Some(pt);
                 pf.verdict = Verdict::Fail;
                 pf.reason = format!("counterexample: at this exact point lhs - rhs {sign} (certified), so lhs {} rhs is false", op.as_str());

@@ -99,8 +99,8 @@ pub fn parse_value(s: &str, prec: u32, flag: &str) -> Result<Num, UserError> {
     const_value(&e, prec).map_err(|e| UserError::new(format!("{flag}: the value is not defined: {e}")))
 }
 
-/// Parses a named box `K=1..5/4,x=0..1` into names and enclosing intervals.
-pub fn parse_named_box(s: &str, prec: u32, flag: &str) -> Result<(Vec<String>, Vec<Interval>), UserError> {
+/// Parses a named box `K=1..5/4,x=0..1` into names and ranges (enclosure and exact ends).
+pub fn parse_named_box(s: &str, prec: u32, flag: &str) -> Result<(Vec<String>, Vec<crate::prove::BoxRange>), UserError> {
     let parts = parse::parse_named_box(s).map_err(|e| UserError::new(format!("{flag}: {}", e.render())))?;
     let mut names = vec![];
     let mut boxes = vec![];
@@ -112,7 +112,7 @@ pub fn parse_named_box(s: &str, prec: u32, flag: &str) -> Result<(Vec<String>, V
             return Err(UserError::new(format!("{flag}: the range of {name} is empty or reversed")));
         }
         names.push(name);
-        boxes.push(ia.hull(&ib));
+        boxes.push(crate::prove::BoxRange { enclosure: ia.hull(&ib), lo: a, hi: b });
     }
     Ok((names, boxes))
 }

@@ -5,7 +5,7 @@ use crate::expr::Loss;
 use crate::interval::Interval;
 use crate::krawczyk::Budget;
 use crate::numfmt::NumJson;
-use crate::prove::{prove_inequality, prove_orbit_stable, Op, Proof};
+use crate::prove::{prove_inequality, BoxRange, prove_orbit_stable, Op, Proof};
 use crate::verdict::Verdict;
 use serde::Serialize;
 use std::fmt;
@@ -14,7 +14,7 @@ use std::fmt;
 #[derive(Clone, Debug)]
 pub enum Claim {
     /// `lhs − rhs OP 0` over a box, one interval per variable of `diff`.
-    Inequality { diff: Loss, op: Op, text: String, over: Vec<Interval> },
+    Inequality { diff: Loss, op: Op, text: String, over: Vec<BoxRange> },
     /// For every η in `lr`, a unique stable period-2 orbit with both points in `domain`.
     OrbitStable { loss: Loss, lr: Interval, domain: Interval },
 }
