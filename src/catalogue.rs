@@ -5,6 +5,8 @@
 //! `expected` is only compared with it, never copied into it.
 
 use crate::eval::Num;
+use crate::expr::Loss;
+use crate::interval::Interval;
 use crate::krawczyk::Budget;
 use crate::verbs::{self, input, UserError};
 use crate::verdict::Verdict;
@@ -107,23 +109,75 @@ pub struct Outcome {
     pub seconds: f64,
 }
 
-/// Loads and validates a check file; errors name the file and the problem in one sentence.
+/// Loads and validates a check file (see [`parse_check`]); errors name the file and the
+/// problem in one sentence.
 pub fn load(path: &Path) -> Result<Check, UserError> {
     let text = std::fs::read_to_string(path).map_err(|e| UserError::new(format!("{}: cannot read: {e}", path.display())))?;
-    let c: Check = toml::from_str(&text).map_err(|e| {
-        UserError::new(format!("{}: {}", path.display(), e.message().lines().next().unwrap_or("invalid TOML")))
-    })?;
-    if !KINDS.contains(&c.kind.as_str()) {
-        return Err(UserError::new(format!("{}: unknown kind '{}' (known: {})", path.display(), c.kind, KINDS.join(", "))));
-    }
+    parse_check(&text).map_err(|e| UserError::new(format!("{}: {e}", path.display())))
+}
+
+/// Parses and validates the text of a check file without running any engine: the TOML, the
+/// kind, `expected`, that every field the kind needs is present and no field it does not use
+/// is set, and that every expression, number and range in it parses ([`prepare`]). A check
+/// that passes this can only fail to be judged for reasons of mathematics, not of input.
+pub fn parse_check(text: &str) -> Result<Check, UserError> {
+    let c: Check = toml::from_str(text).map_err(|e| UserError::new(toml_error(text, &e)))?;
+    let Some(allowed) = fields_of(&c.kind) else {
+        return Err(UserError::new(format!("unknown kind '{}' (known: {})", c.kind, KINDS.join(", "))));
+    };
     if !["pass", "fail", "consistent", "inconsistent", "undecided"].contains(&c.expected.as_str()) {
         return Err(UserError::new(format!(
-            "{}: expected must be \"pass\", \"fail\", \"consistent\", \"inconsistent\" or \"undecided\", not '{}'",
-            path.display(),
+            "expected must be \"pass\", \"fail\", \"consistent\", \"inconsistent\" or \"undecided\", not '{}'",
             c.expected
         )));
     }
+    if let Some(field) = set_fields(&c).into_iter().find(|f| !COMMON_FIELDS.contains(&f.as_str()) && !allowed.contains(&f.as_str())) {
+        return Err(UserError::new(format!("the field '{field}' is not used by a '{}' check (it uses: {})", c.kind, allowed.join(", "))));
+    }
+    if c.prec.is_some() {
+        input::check_prec(c.prec.unwrap_or(128))?;
+    }
+    prepare(&c)?;
     Ok(c)
+}
+
+/// A TOML error as one sentence naming the line and quoting it (so that a mistyped field is
+/// named: "line 6 (`count = \"one\"`): invalid type: string, expected usize").
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let what = e.message().lines().next().unwrap_or("invalid TOML");
+    let Some(span) = e.span() else { return what.to_string() };
+    let start = span.start.min(text.len());
+    let line_no = text.get(..start).unwrap_or("").matches('\n').count() + 1;
+    let line = text.lines().nth(line_no - 1).unwrap_or("").trim();
+    let line: String = line.chars().take(60).collect();
+    format!("line {line_no} (`{line}`): {what}")
+}
+
+/// Fields every check may set.
+const COMMON_FIELDS: [&str; 9] = ["id", "paper", "claim", "statement", "kind", "expected", "note", "prec", "timeout"];
+
+/// The input fields each kind uses (beyond [`COMMON_FIELDS`]); `None` for an unknown kind.
+fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "conditions" => &["loss", "params", "at", "in", "base", "target", "judge"],
+        "orbit" => &["loss", "params", "lr", "in", "count", "stable"],
+        "orbit-stable" => &["loss", "params", "lr_range", "in"],
+        "inequality" => &["inequality", "over", "params"],
+        "derivative" => &["loss", "params", "at", "order", "value"],
+        "prop2" => &["p", "q", "at", "params"],
+        "threshold" => &["loss", "params", "event", "near", "lr_range", "in", "value", "minpoly"],
+        _ => return None,
+    })
+}
+
+/// The names of the fields a check file sets (as spelled in the file).
+fn set_fields(c: &Check) -> Vec<String> {
+    let v = serde_json::to_value(c).unwrap_or(serde_json::Value::Null);
+    let Some(m) = v.as_object() else { return vec![] };
+    m.iter()
+        .filter(|(_, x)| !x.is_null() && !x.as_array().is_some_and(|a| a.is_empty()))
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 /// Every `*.toml` file under the given paths (files or directories), sorted.
@@ -169,13 +223,62 @@ fn expected_verdict(e: &str) -> Verdict {
     }
 }
 
-/// Judges one check with the engines. Errors in the check's inputs are returned as errors.
-pub fn judge(c: &Check) -> Result<(Verdict, String, serde_json::Value), UserError> {
+/// Which verdict of `conditions` a check judges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judge {
+    Theorem1,
+    Lemma1,
+    Oscillation,
+    Prop1,
+}
+
+impl Judge {
+    fn from_name(s: &str) -> Result<Judge, UserError> {
+        Ok(match s {
+            "theorem1" => Judge::Theorem1,
+            "lemma1" => Judge::Lemma1,
+            "oscillation" => Judge::Oscillation,
+            "prop1" => Judge::Prop1,
+            other => return Err(UserError::new(format!("unknown judge '{other}' (theorem1, lemma1, oscillation, prop1)"))),
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Judge::Theorem1 => "theorem1",
+            Judge::Lemma1 => "lemma1",
+            Judge::Oscillation => "oscillation",
+            Judge::Prop1 => "prop1",
+        }
+    }
+}
+
+/// A check's inputs, parsed and validated; no engine has run yet.
+#[derive(Clone, Debug)]
+pub enum Task {
+    Conditions { loss: Loss, squared: Option<verbs::conditions::Squared>, place: verbs::conditions::Where, judge: Judge },
+    Orbit { loss: Loss, lr: Num, domain: Interval, count: Option<usize>, stable: Option<bool> },
+    OrbitStable { loss: Loss, lr: Interval, domain: Interval },
+    Inequality { diff: Loss, op: crate::prove::Op, text: String, over: Vec<crate::prove::BoxRange> },
+    Derivative { loss: Loss, at: Vec<Num>, order: usize, claimed: Num },
+    Prop2 { p: String, q: String, at: String, params: Vec<String> },
+    Threshold {
+        loss: Loss,
+        event: verbs::threshold::Event,
+        near: Option<Num>,
+        lr_range: Option<Interval>,
+        domain: Interval,
+        claimed: Num,
+        minpoly: Option<Vec<i64>>,
+    },
+}
+
+/// Parses every input of a check for its kind. Errors are input errors, one sentence each.
+pub fn prepare(c: &Check) -> Result<Task, UserError> {
     let prec = c.prec.unwrap_or(128);
-    let deadline = Instant::now() + Duration::from_secs(c.timeout.unwrap_or(60));
-    let budget = Budget::new(200_000, -(prec as i32) / 2, Some(deadline));
-    let json = |v: &dyn erased::Ser| v.to_json();
-    match c.kind.as_str() {
+    let kind = c.kind.as_str();
+    let loss = |field: &Option<String>| -> Result<Loss, UserError> { input::parse_loss(need(field, "loss", kind)?, &c.params, None) };
+    Ok(match kind {
         "conditions" => {
             let (loss, squared) = match (&c.loss, &c.base, &c.target) {
                 (Some(l), None, None) => (input::parse_loss(l, &c.params, None)?, None),
@@ -186,42 +289,118 @@ pub fn judge(c: &Check) -> Result<(Verdict, String, serde_json::Value), UserErro
                 }
                 _ => return Err(UserError::new("a 'conditions' check needs 'loss', or 'base' and 'target'")),
             };
+            if loss.vars.len() > 1 {
+                return Err(UserError::new(format!("a 'conditions' check needs a loss of one variable, not of {}", loss.vars.join(", "))));
+            }
             let place = match (&c.at, &c.inside) {
                 (Some(a), None) => verbs::conditions::Where::At(input::parse_at(&loss, a, prec, "at")?.remove(0)),
                 (None, Some(r)) => verbs::conditions::Where::In(input::parse_range(r, prec, "in")?),
                 _ => return Err(UserError::new("a 'conditions' check needs exactly one of 'at' and 'in'")),
             };
+            Task::Conditions { loss, squared, place, judge: Judge::from_name(c.judge.as_deref().unwrap_or("oscillation"))? }
+        }
+        "orbit" if c.count.is_none() && c.stable.is_none() => {
+            return Err(UserError::new("an 'orbit' check needs 'count' or 'stable' (what is claimed)"));
+        }
+        "orbit" => Task::Orbit {
+            loss: loss(&c.loss)?,
+            lr: input::parse_value(need(&c.lr, "lr", kind)?, prec, "lr")?,
+            domain: input::parse_range(need(&c.inside, "in", kind)?, prec, "in")?,
+            count: c.count,
+            stable: c.stable,
+        },
+        "orbit-stable" => Task::OrbitStable {
+            loss: loss(&c.loss)?,
+            lr: input::parse_range(need(&c.lr_range, "lr_range", kind)?, prec, "lr_range")?,
+            domain: input::parse_range(need(&c.inside, "in", kind)?, prec, "in")?,
+        },
+        "inequality" => {
+            let text = need(&c.inequality, "inequality", kind)?;
+            let (lhs, op, rhs) = crate::prove::split_comparison(text)
+                .ok_or_else(|| UserError::new("the inequality must be 'LHS OP RHS' with one of < <= > >="))?;
+            let (names, over) = input::parse_named_box(need(&c.over, "over", kind)?, prec, "over")?;
+            let vars = names.join(",");
+            let l = input::parse_loss(&lhs, &c.params, Some(&vars))?;
+            let r = input::parse_loss(&rhs, &c.params, Some(&vars))?;
+            let diff = crate::prove::difference(l.expr, r.expr, names, text.to_string());
+            Task::Inequality { diff, op, text: text.to_string(), over }
+        }
+        "derivative" => {
+            let loss = loss(&c.loss)?;
+            if loss.vars.len() != 1 {
+                return Err(UserError::new("a 'derivative' check needs a loss of one variable"));
+            }
+            let at = input::parse_at(&loss, need(&c.at, "at", kind)?, prec, "at")?;
+            let order = c.order.ok_or_else(|| UserError::new("a 'derivative' check needs 'order'"))?;
+            if order > crate::verbs::eval::MAX_ORDER {
+                return Err(UserError::new(format!("'order' is at most {}", crate::verbs::eval::MAX_ORDER)));
+            }
+            let claimed = input::parse_value(need(&c.value, "value", kind)?, prec, "value")?;
+            Task::Derivative { loss, at, order, claimed }
+        }
+        "prop2" => {
+            let (p, q, at) = (need(&c.p, "p", kind)?, need(&c.q, "q", kind)?, need(&c.at, "at", kind)?);
+            input::parse_loss(p, &c.params, None)?;
+            input::parse_loss(q, &c.params, None)?;
+            Task::Prop2 { p: p.to_string(), q: q.to_string(), at: at.to_string(), params: c.params.clone() }
+        }
+        "threshold" => Task::Threshold {
+            loss: loss(&c.loss)?,
+            event: verbs::threshold::Event::from_name(need(&c.event, "event", kind)?)?,
+            near: c.near.as_deref().map(|x| input::parse_value(x, prec, "near")).transpose()?,
+            lr_range: c.lr_range.as_deref().map(|r| input::parse_range(r, prec, "lr_range")).transpose()?,
+            domain: input::parse_range(c.inside.as_deref().unwrap_or("-10..10"), prec, "in")?,
+            claimed: input::parse_value(need(&c.value, "value", kind)?, prec, "value")?,
+            minpoly: c.minpoly.clone(),
+        },
+        other => return Err(UserError::new(format!("unknown kind '{other}'"))),
+    })
+}
+
+/// Judges one check with the engines. Errors in the check's inputs are returned as errors.
+pub fn judge(c: &Check) -> Result<(Verdict, String, serde_json::Value), UserError> {
+    let task = prepare(c)?;
+    let prec = c.prec.unwrap_or(128);
+    let deadline = Instant::now() + Duration::from_secs(c.timeout.unwrap_or(60));
+    let budget = Budget::new(200_000, -(prec as i32) / 2, Some(deadline));
+    execute(task, prec, budget)
+}
+
+/// Runs the engine a prepared check needs and turns its output into a verdict.
+pub fn execute(task: Task, prec: u32, budget: Budget) -> Result<(Verdict, String, serde_json::Value), UserError> {
+    let json = |v: &dyn erased::Ser| v.to_json();
+    match task {
+        Task::Conditions { loss, squared, place, judge } => {
             let out = verbs::conditions::run(&verbs::conditions::ConditionsRequest { loss, place, squared, prec, budget })?;
-            let judge = c.judge.as_deref().unwrap_or("oscillation");
             let mut v = if out.complete { Verdict::Pass } else { Verdict::Undecided };
             let mut reasons = vec![];
             for (i, m) in out.minima.iter().enumerate() {
                 let (mv, r) = match judge {
-                    "theorem1" => (m.theorem1.verdict, m.theorem1.reason.clone()),
-                    "lemma1" => (m.lemma1.verdict, m.lemma1.reason.clone()),
-                    "oscillation" => (m.oscillation.verdict, m.oscillation.reason.clone()),
-                    "prop1" => match &m.prop1 {
+                    Judge::Theorem1 => (m.theorem1.verdict, m.theorem1.reason.clone()),
+                    Judge::Lemma1 => (m.lemma1.verdict, m.lemma1.reason.clone()),
+                    Judge::Oscillation => (m.oscillation.verdict, m.oscillation.reason.clone()),
+                    Judge::Prop1 => match &m.prop1 {
                         Some(p) => (p.verdict, p.reason.clone()),
                         None => (Verdict::Undecided, "not a squared loss".into()),
                     },
-                    other => return Err(UserError::new(format!("unknown judge '{other}' (theorem1, lemma1, oscillation, prop1)"))),
                 };
                 v = v.and(mv);
-                reasons.push(format!("minimum #{} at {}: {judge} {mv}: {r}", i + 1, m.point));
+                reasons.push(format!("minimum #{} at {}: {} {mv}: {r}", i + 1, m.point, judge.name()));
+            }
+            if out.minima.is_empty() {
+                v = v.and(Verdict::Undecided);
+                reasons.push("no certified minimum to judge".into());
             }
             if !out.complete {
                 reasons.push(format!("{} region(s) undecided", out.undecided.len()));
             }
             Ok((v, reasons.join("; "), json(&out)))
         }
-        "orbit" => {
-            let loss = input::parse_loss(need(&c.loss, "loss", "orbit")?, &c.params, None)?;
-            let lr = input::parse_value(need(&c.lr, "lr", "orbit")?, prec, "lr")?;
-            let domain = input::parse_range(need(&c.inside, "in", "orbit")?, prec, "in")?;
+        Task::Orbit { loss, lr, domain, count, stable } => {
             let out = verbs::orbit::run(&verbs::orbit::OrbitRequest { loss, lr, domain, prec, budget })?;
             let mut v = Verdict::Pass;
             let mut reasons = vec![];
-            if let Some(n) = c.count {
+            if let Some(n) = count {
                 let cv = if out.orbits.len() > n || (out.complete && out.orbits.len() != n) {
                     Verdict::Fail
                 } else if out.orbits.len() == n && out.complete {
@@ -232,7 +411,7 @@ pub fn judge(c: &Check) -> Result<(Verdict, String, serde_json::Value), UserErro
                 reasons.push(format!("claimed {n} orbit(s); certified {}{}", out.orbits.len(), if out.complete { " (complete)" } else { " (search incomplete)" }));
                 v = v.and(cv);
             }
-            if let Some(st) = c.stable {
+            if let Some(st) = stable {
                 for (i, o) in out.orbits.iter().enumerate() {
                     let sv = match (o.stable, st) {
                         (Verdict::Pass, true) | (Verdict::Fail, false) => Verdict::Pass,
@@ -249,70 +428,31 @@ pub fn judge(c: &Check) -> Result<(Verdict, String, serde_json::Value), UserErro
             }
             Ok((v, reasons.join("; "), json(&out)))
         }
-        "orbit-stable" => {
-            let loss = input::parse_loss(need(&c.loss, "loss", "orbit-stable")?, &c.params, None)?;
-            let lr = input::parse_range(need(&c.lr_range, "lr_range", "orbit-stable")?, prec, "lr_range")?;
-            let domain = input::parse_range(need(&c.inside, "in", "orbit-stable")?, prec, "in")?;
-            let out = verbs::prove::run(&verbs::prove::ProveRequest {
-                claim: verbs::prove::Claim::OrbitStable { loss, lr, domain },
-                prec,
-                budget,
-            })?;
+        Task::OrbitStable { loss, lr, domain } => {
+            let out = verbs::prove::run(&verbs::prove::ProveRequest { claim: verbs::prove::Claim::OrbitStable { loss, lr, domain }, prec, budget })?;
             Ok((out.verdict, out.reason.clone(), json(&out)))
         }
-        "inequality" => {
-            let text = need(&c.inequality, "inequality", "inequality")?;
-            let (lhs, op, rhs) = crate::prove::split_comparison(text)
-                .ok_or_else(|| UserError::new("the inequality must be 'LHS OP RHS' with one of < <= > >="))?;
-            let (names, over) = input::parse_named_box(need(&c.over, "over", "inequality")?, prec, "over")?;
-            let vars = names.join(",");
-            let l = input::parse_loss(&lhs, &c.params, Some(&vars))?;
-            let r = input::parse_loss(&rhs, &c.params, Some(&vars))?;
-            let diff = crate::prove::difference(l.expr, r.expr, names, text.to_string());
-            let out = verbs::prove::run(&verbs::prove::ProveRequest {
-                claim: verbs::prove::Claim::Inequality { diff, op, text: text.to_string(), over },
-                prec,
-                budget,
-            })?;
+        Task::Inequality { diff, op, text, over } => {
+            let out = verbs::prove::run(&verbs::prove::ProveRequest { claim: verbs::prove::Claim::Inequality { diff, op, text, over }, prec, budget })?;
             Ok((out.verdict, out.reason.clone(), json(&out)))
         }
-        "derivative" => {
-            let loss = input::parse_loss(need(&c.loss, "loss", "derivative")?, &c.params, None)?;
-            let at = input::parse_at(&loss, need(&c.at, "at", "derivative")?, prec, "at")?;
-            let k = c.order.ok_or_else(|| UserError::new("a 'derivative' check needs 'order'"))?;
-            let claimed = input::parse_value(need(&c.value, "value", "derivative")?, prec, "value")?;
-            let n = loss.vars.len();
-            let dir = if n == 1 { None } else { return Err(UserError::new("a 'derivative' check needs a loss of one variable")) };
-            let out = verbs::eval::run(&verbs::eval::EvalRequest { loss, at, order: k, dir, prec })?;
-            let d = &out.derivatives.as_ref().expect("1-D")[k].value;
-            let (v, r) = compare_claimed(d, &claimed, prec);
-            Ok((v, format!("f^({k}) = {d}; claimed {}: {r}", crate::numfmt::NumJson::from_num(&claimed, prec)), json(&out)))
-        }
-        "prop2" => {
-            let p = need(&c.p, "p", "prop2")?;
-            let q = need(&c.q, "q", "prop2")?;
-            let at = need(&c.at, "at", "prop2")?;
-            let out = verbs::conditions::run_prop2(p, q, at, &c.params, prec)?;
-            Ok((out.verdict, out.reason.clone(), json(&out)))
-        }
-        "threshold" => {
-            let loss = input::parse_loss(need(&c.loss, "loss", "threshold")?, &c.params, None)?;
-            let event = verbs::threshold::Event::from_name(need(&c.event, "event", "threshold")?)?;
-            let near = match &c.near {
-                Some(x) => Some(input::parse_value(x, prec, "near")?),
-                None => None,
+        Task::Derivative { loss, at, order, claimed } => {
+            let out = verbs::eval::run(&verbs::eval::EvalRequest { loss, at, order, dir: None, prec })?;
+            let Some(d) = out.derivatives.as_ref().and_then(|ds| ds.get(order)).map(|d| d.value.clone()) else {
+                return Err(UserError::new(format!("the derivative of order {order} was not computed")));
             };
-            let lr_range = match &c.lr_range {
-                Some(r) => Some(input::parse_range(r, prec, "lr_range")?),
-                None => None,
-            };
-            let domain = input::parse_range(c.inside.as_deref().unwrap_or("-10..10"), prec, "in")?;
-            let claimed = input::parse_value(need(&c.value, "value", "threshold")?, prec, "value")?;
+            let (v, r) = compare_claimed(&d, &claimed, prec);
+            Ok((v, format!("f^({order}) = {d}; claimed {}: {r}", crate::numfmt::NumJson::from_num(&claimed, prec)), json(&out)))
+        }
+        Task::Prop2 { p, q, at, params } => {
+            let out = verbs::conditions::run_prop2(&p, &q, &at, &params, prec)?;
+            Ok((out.verdict, out.reason.clone(), json(&out)))
+        }
+        Task::Threshold { loss, event, near, lr_range, domain, claimed, minpoly } => {
             let out = verbs::threshold::run(&verbs::threshold::ThresholdRequest { loss, event, lr_range, near, domain, prec, budget })?;
-            let (v, r) = judge_threshold(&out, c.minpoly.as_deref(), &claimed, prec);
+            let (v, r) = judge_threshold(&out, minpoly.as_deref(), &claimed, prec);
             Ok((v, r, json(&out)))
         }
-        other => Err(UserError::new(format!("unknown kind '{other}'"))),
     }
 }
 

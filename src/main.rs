@@ -208,7 +208,16 @@ enum Verb {
     },
 }
 
-fn fail(e: UserError) -> ExitCode {
+fn fail(e: UserError, json: bool) -> ExitCode {
+    if e.undecided {
+        // Well-posed but not certified: a verdict, on stdout, not an input error.
+        if json {
+            println!("{}", serde_json::json!({"verdict": "UNDECIDED", "reason": e.message}));
+        } else {
+            println!("verdict: UNDECIDED ({})", e.message);
+        }
+        return ExitCode::from(3);
+    }
     let msg = e.message;
     let mut lines = msg.lines();
     if let Some(first) = lines.next() {
@@ -246,12 +255,26 @@ impl std::fmt::Display for JsonOnly {
     }
 }
 
+impl Verb {
+    /// The options every verb shares.
+    fn common(&self) -> &Common {
+        match self {
+            Verb::Eval { common, .. }
+            | Verb::Conditions { common, .. }
+            | Verb::Orbit { common, .. }
+            | Verb::Prove { common, .. }
+            | Verb::Threshold { common, .. }
+            | Verb::Run { common, .. } => common,
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode, UserError> {
     match cli.verb {
         Verb::Eval { loss, at, order, dir, common } => {
             let prec = input::check_prec(common.prec)?;
-            if order > 10_000 {
-                return Err(UserError::new(format!("--order {order} is too large; use at most 10000")));
+            if order > verbs::eval::MAX_ORDER {
+                return Err(UserError::new(format!("--order {order} is too large; use at most {}", verbs::eval::MAX_ORDER)));
             }
             let l = input::parse_loss(&loss.loss, &loss.params, loss.vars.as_deref())?;
             let at = input::parse_at(&l, &at, prec, "--at")?;
@@ -424,8 +447,9 @@ fn verdict_code(v: eoscert::verdict::Verdict) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let json = cli.verb.common().json;
     match run(cli) {
         Ok(code) => code,
-        Err(e) => fail(e),
+        Err(e) => fail(e, json),
     }
 }

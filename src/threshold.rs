@@ -109,27 +109,33 @@ pub struct Minimum {
 }
 
 /// Finds the certified minimum: the one nearest `near` when given, else the unique one in
-/// `domain`. Errors (one sentence) when there is none, several without `near`, or a tie.
-pub fn select_minimum(loss: &Loss, domain: &Interval, near: Option<&Num>, budget: &Budget) -> Result<Minimum, String> {
+/// `domain`. Errors (one sentence): [`ThresholdError::NoEvent`] when there is proved to be
+/// none, or several without `near`, or a tie; [`ThresholdError::Failed`] when none could be
+/// certified because the search was incomplete (a budget, or a degenerate minimum).
+pub fn select_minimum(loss: &Loss, domain: &Interval, near: Option<&Num>, budget: &Budget) -> Result<Minimum, ThresholdError> {
     let p = domain.prec();
     let (crit, search) = critical_points(loss, domain, budget);
     let mins: Vec<usize> = (0..crit.len()).filter(|&i| crit[i].kind == Kind::Minimum).collect();
     let complete = search.undecided.is_empty();
     if mins.is_empty() {
-        return Err(format!(
-            "no certified local minimum of the loss in the interval {domain}{}",
-            if complete { "" } else { " (the search was incomplete: some regions were undecided)" }
-        ));
+        return Err(if complete {
+            ThresholdError::NoEvent(format!("there is no local minimum of the loss in the interval {domain} (proved)"))
+        } else {
+            ThresholdError::Failed(format!(
+                "no local minimum could be certified in the interval {domain}: the search was incomplete ({} region(s) undecided: a budget, or a degenerate critical point)",
+                search.undecided.len()
+            ))
+        });
     }
     let pick = match near {
         None if mins.len() == 1 => mins[0],
         None => {
             let pts: Vec<String> = mins.iter().map(|&i| crit[i].zero.point.describe(64)).collect();
-            return Err(format!(
+            return Err(ThresholdError::NoEvent(format!(
                 "the interval {domain} holds {} minima ({}); choose one with --near X",
                 mins.len(),
                 pts.join(", ")
-            ));
+            )));
         }
         Some(x) => {
             let xi = x.to_interval(p);
@@ -142,24 +148,24 @@ pub fn select_minimum(loss: &Loss, domain: &Interval, near: Option<&Num>, budget
             }
             for k in 0..dist.len() {
                 if k != best && !dist[best].certainly_lt(&dist[k]) {
-                    return Err(format!(
+                    return Err(ThresholdError::NoEvent(format!(
                         "--near {} is equally close to two minima ({} and {}); move it towards one",
                         x.describe(64),
                         crit[mins[best]].zero.point.describe(64),
                         crit[mins[k]].zero.point.describe(64)
-                    ));
+                    )));
                 }
             }
             mins[best]
         }
     };
     let z = crit[pick].zero.clone();
-    let f2 = derivatives_at(loss, &z, 2).map_err(|e| format!("cannot evaluate f'' at the minimum: {e}"))?.swap_remove(2);
+    let f2 = derivatives_at(loss, &z, 2).map_err(|e| ThresholdError::Failed(format!("cannot evaluate f'' at the minimum: {e}")))?.swap_remove(2);
     // A neighbouring critical point bounds the window (its exact value when known).
     let at = |i: usize| if crit[i].zero.point.is_exact() { crit[i].zero.point.to_interval(p) } else { crit[i].zero.enclosure.clone() };
     let lo = if pick > 0 { at(pick - 1).hi().clone() } else { domain.lo().clone() };
     let hi = if pick + 1 < crit.len() { at(pick + 1).lo().clone() } else { domain.hi().clone() };
-    let window = Interval::new(lo, hi).map_err(|e| format!("orbit window: {e}"))?;
+    let window = Interval::new(lo, hi).map_err(|e| ThresholdError::Failed(format!("orbit window: {e}")))?;
     Ok(Minimum { zero: z, f2, window, minima_found: mins.len(), search_complete: complete })
 }
 

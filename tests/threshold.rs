@@ -153,11 +153,15 @@ fn minimum_selection() {
     let out = run(&r).unwrap();
     assert_eq!(out.minimum.point.exact.as_deref(), Some("-1"));
     assert_eq!(minpoly(&out), vec![-7, 4, 2]);
-    // No minimum: a clear error.
+    // No minimum (proved): bad input, a clear error.
     let mut r = request("x^3", &[], "birth");
     r.domain = Interval::from_int(1, 128).hull(&Interval::from_int(2, 128));
     let e = run(&r).unwrap_err();
-    assert!(e.message.contains("no certified local minimum"), "{e}");
+    assert!(e.message.contains("no local minimum") && e.message.contains("proved") && !e.undecided, "{e}");
+    // A degenerate minimum (x^4 at 0) cannot be certified: UNDECIDED, not bad input.
+    let r = request("x^4", &[], "birth");
+    let e = run(&r).unwrap_err();
+    assert!(e.undecided && e.message.contains("incomplete"), "{e}");
 }
 
 /// A range with no event: an error, proved by the resultant (no root in the range).

@@ -16,12 +16,15 @@ use serde::Serialize;
 use std::fmt;
 
 /// What `eval` is asked.
+/// The highest derivative order `eval` accepts (cost and memory grow with it).
+pub const MAX_ORDER: usize = 10_000;
+
 #[derive(Clone, Debug)]
 pub struct EvalRequest {
     pub loss: Loss,
     /// One value per variable of the loss.
     pub at: Vec<Num>,
-    /// Highest derivative order (1-D or along `dir`).
+    /// Highest derivative order (1-D or along `dir`), at most [`MAX_ORDER`].
     pub order: usize,
     /// A direction for the restriction `t ↦ f(at + t·dir)` (several variables only).
     pub dir: Option<Vec<Num>>,

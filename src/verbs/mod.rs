@@ -11,16 +11,25 @@ pub mod threshold;
 
 use std::fmt;
 
-/// A user-facing error: bad input or an impossible request. Printed as one sentence on stderr
-/// (plus, for expressions, the source line and a caret), exit code 2.
+/// A user-facing error: bad input or an impossible request, printed as one sentence on stderr
+/// (plus, for expressions, the source line and a caret), exit code 2 — or, when `undecided`,
+/// a request that was well posed but could not be certified within the budget (no bad
+/// input): the verdict UNDECIDED with the message as its reason, exit code 3.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserError {
     pub message: String,
+    pub undecided: bool,
 }
 
 impl UserError {
+    /// Bad input (exit 2).
     pub fn new(message: impl Into<String>) -> UserError {
-        UserError { message: message.into() }
+        UserError { message: message.into(), undecided: false }
+    }
+
+    /// Not bad input, but nothing could be certified (UNDECIDED, exit 3).
+    pub fn undecided(message: impl Into<String>) -> UserError {
+        UserError { message: message.into(), undecided: true }
     }
 }
 

@@ -180,7 +180,7 @@ fn lr_json(t: &Threshold, prec: u32) -> (LrJson, Option<String>) {
 fn user_error(event: Event, e: ThresholdError) -> UserError {
     match e {
         ThresholdError::NoEvent(s) => UserError::new(s),
-        ThresholdError::Failed(s) => UserError::new(format!("could not certify the {} threshold: {s}", event.name())),
+        ThresholdError::Failed(s) => UserError::undecided(format!("could not certify the {} threshold: {s}", event.name())),
     }
 }
 
@@ -198,7 +198,7 @@ pub fn run(req: &ThresholdRequest) -> Result<ThresholdOutput, UserError> {
         return Err(UserError::new("the search interval must be a bounded range A..B with A < B"));
     }
     let prec = req.prec.max(2);
-    let min = th::select_minimum(loss, &req.domain, req.near.as_ref(), &req.budget).map_err(UserError::new)?;
+    let min = th::select_minimum(loss, &req.domain, req.near.as_ref(), &req.budget).map_err(|e| user_error(req.event, e))?;
     let mut range_json = None;
     let mut path = "exact";
     let mut extra_notes = vec![];
