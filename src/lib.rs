@@ -28,3 +28,4 @@ pub mod catalogue;
 pub mod report;
 pub mod orbit_exact;
 pub mod threshold;
+pub mod eigen;
