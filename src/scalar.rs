@@ -82,10 +82,11 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn to_interval(&self, prec: u32) -> Interval;
 }
 
-/// The largest exact rational power computed (numerator plus denominator bits); beyond it an
+/// The largest exact rational power computed (numerator plus denominator bits, about 20000
+/// digits: num-bigint's gcd is quadratic, so a million-bit power took seconds); beyond it an
 /// exact power is refused ([`MathError::NotExact`]) and callers fall back to enclosures, so that
 /// `x^(10^9)` at `x = 3` costs an MPFR power instead of a billion-digit integer.
-pub const MAX_EXACT_POW_BITS: u64 = 1 << 20;
+pub const MAX_EXACT_POW_BITS: u64 = 1 << 16;
 
 /// `x^n` exactly (`0^0 = 1`), when `n` fits an `i32`, `x ≠ 0` or `n ≥ 0`, and the result has at most about
 /// `max_bits` bits (estimated from below-or-equal by `bits(x)·|n|`, never computed past it).
