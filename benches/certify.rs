@@ -46,7 +46,7 @@ fn bench(c: &mut Criterion) {
     let req = orbit::OrbitRequest {
         loss: quartic.clone(),
         lr: Num::Exact(num_rational::BigRational::new(21.into(), 20.into())),
-        domain: interval("0", "2"),
+        domain: vec![interval("0", "2")],
         prec: PREC,
         budget: budget(),
     };

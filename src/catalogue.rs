@@ -257,7 +257,7 @@ impl Judge {
 #[derive(Clone, Debug)]
 pub enum Task {
     Conditions { loss: Loss, squared: Option<verbs::conditions::Squared>, place: verbs::conditions::Where, judge: Judge },
-    Orbit { loss: Loss, lr: Num, domain: Interval, count: Option<usize>, stable: Option<bool> },
+    Orbit { loss: Loss, lr: Num, domain: Vec<Interval>, count: Option<usize>, stable: Option<bool> },
     OrbitStable { loss: Loss, lr: Interval, domain: Interval },
     Inequality { diff: Loss, op: crate::prove::Op, text: String, over: Vec<crate::prove::BoxRange> },
     Derivative { loss: Loss, at: Vec<Num>, order: usize, claimed: Num },
@@ -302,13 +302,16 @@ pub fn prepare(c: &Check) -> Result<Task, UserError> {
         "orbit" if c.count.is_none() && c.stable.is_none() => {
             return Err(UserError::new("an 'orbit' check needs 'count' or 'stable' (what is claimed)"));
         }
-        "orbit" => Task::Orbit {
-            loss: loss(&c.loss)?,
-            lr: input::parse_value(need(&c.lr, "lr", kind)?, prec, "lr")?,
-            domain: input::parse_range(need(&c.inside, "in", kind)?, prec, "in")?,
-            count: c.count,
-            stable: c.stable,
-        },
+        "orbit" => {
+            let loss = loss(&c.loss)?;
+            Task::Orbit {
+                lr: input::parse_value(need(&c.lr, "lr", kind)?, prec, "lr")?,
+                domain: input::parse_box_for(&loss, need(&c.inside, "in", kind)?, prec, "in")?,
+                loss,
+                count: c.count,
+                stable: c.stable,
+            }
+        }
         "orbit-stable" => Task::OrbitStable {
             loss: loss(&c.loss)?,
             lr: input::parse_range(need(&c.lr_range, "lr_range", kind)?, prec, "lr_range")?,
@@ -418,7 +421,12 @@ pub fn execute(task: Task, prec: u32, budget: Budget) -> Result<(Verdict, String
                         (Verdict::Pass, false) | (Verdict::Fail, true) => Verdict::Fail,
                         _ => Verdict::Undecided,
                     };
-                    reasons.push(format!("orbit #{}: multiplier {}: claimed {}, {sv}", i + 1, o.multiplier, if st { "stable" } else { "unstable" }));
+                    let what = match (&o.multiplier, &o.eigenvalues) {
+                        (Some(m), _) => format!("multiplier {m}"),
+                        (None, Some(ev)) => format!("eigenvalues {}", ev.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", ")),
+                        (None, None) => "no eigenvalue enclosure".into(),
+                    };
+                    reasons.push(format!("orbit #{}: {what}: claimed {}, {sv}", i + 1, if st { "stable" } else { "unstable" }));
                     v = v.and(sv);
                 }
                 if out.orbits.is_empty() {

@@ -306,10 +306,13 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
             match cut {
                 None => continue,
                 Some(c) => {
+                    // Progress counts only in coordinates still wider than the minimum width:
+                    // a contraction that keeps halving an already tiny coordinate (a linear
+                    // direction converging geometrically) would otherwise never let the box split.
                     let shrunk = c.iter().zip(&x).any(|(a, b)| {
                         let mut half = b.width();
                         half >>= 1;
-                        a.width() < half
+                        a.width() < half && b.width() > budget.min_width
                     });
                     if shrunk && !small {
                         stack.push(c);

@@ -29,3 +29,4 @@ pub mod report;
 pub mod orbit_exact;
 pub mod threshold;
 pub mod eigen;
+pub mod orbit_nd;

@@ -128,8 +128,9 @@ enum Verb {
         /// The learning rate eta (exact, e.g. 1.05 or 2/3 + 1e-12).
         #[arg(long, value_name = "ETA", allow_hyphen_values = true)]
         lr: String,
-        /// The interval both orbit points must lie in (default -10..10).
-        #[arg(long = "in", value_name = "A..B", allow_hyphen_values = true)]
+        /// The interval (one variable) or box both orbit points must lie in: A..B for every
+        /// variable, or x=A..B,y=C..D (default -10..10).
+        #[arg(long = "in", value_name = "A..B | x=A..B,y=C..D", allow_hyphen_values = true)]
         inside: Option<String>,
         #[command(flatten)]
         budget: BudgetArgs,
@@ -338,7 +339,7 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             let prec = input::check_prec(common.prec)?;
             let l = input::parse_loss(&loss.loss, &loss.params, loss.vars.as_deref())?;
             let lr = input::parse_value(&lr, prec, "--lr")?;
-            let domain = input::parse_range(inside.as_deref().unwrap_or("-10..10"), prec, "--in")?;
+            let domain = input::parse_box_for(&l, inside.as_deref().unwrap_or("-10..10"), prec, "--in")?;
             let req = verbs::orbit::OrbitRequest { loss: l, lr, domain, prec, budget: budget.budget(prec) };
             let out = verbs::orbit::run(&req)?;
             print(&out, common.json);

@@ -116,3 +116,23 @@ pub fn parse_named_box(s: &str, prec: u32, flag: &str) -> Result<(Vec<String>, V
     }
     Ok((names, boxes))
 }
+
+/// Parses the box a verb searches for a loss: `A..B` (the same range for every variable) or
+/// `x=A..B,y=C..D` naming every variable of the loss once. One enclosing interval per
+/// variable, in the loss's variable order.
+pub fn parse_box_for(loss: &Loss, s: &str, prec: u32, flag: &str) -> Result<Vec<Interval>, UserError> {
+    if !s.contains('=') {
+        let r = parse_range(s, prec, flag)?;
+        return Ok(vec![r; loss.vars.len()]);
+    }
+    let (names, ranges) = parse_named_box(s, prec, flag)?;
+    let mut out = Vec::with_capacity(loss.vars.len());
+    for v in &loss.vars {
+        let k = names.iter().position(|n| n == v).ok_or_else(|| UserError::new(format!("{flag}: no range for the variable '{v}'")))?;
+        out.push(ranges[k].enclosure.clone());
+    }
+    if let Some(extra) = names.iter().find(|n| !loss.vars.contains(n)) {
+        return Err(UserError::new(format!("{flag}: '{extra}' is not a variable of the loss (variables: {})", loss.vars.join(", "))));
+    }
+    Ok(out)
+}

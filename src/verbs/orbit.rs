@@ -21,7 +21,8 @@ use std::fmt;
 pub struct OrbitRequest {
     pub loss: Loss,
     pub lr: Num,
-    pub domain: Interval,
+    /// The box both orbit points must lie in: one interval per variable of the loss.
+    pub domain: Vec<Interval>,
     pub prec: u32,
     pub budget: Budget,
 }
@@ -31,11 +32,20 @@ pub struct OrbitOut {
     pub period: usize,
     /// One point per orbit element, each a list of coordinates.
     pub points: Vec<Vec<NumJson>>,
-    /// `F'(x1) F'(x2)`.
-    pub multiplier: NumJson,
-    /// PASS: `|multiplier| < 1` certified; FAIL: `|multiplier| > 1` certified.
+    /// One variable: `F'(x1) F'(x2)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiplier: Option<NumJson>,
+    /// Several variables: the eigenvalues of `J = F'(x2) F'(x1)`, each a real enclosure or a
+    /// complex region `{"re", "im"}` (repeated by multiplicity).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eigenvalues: Option<Vec<EigenJson>>,
+    /// PASS: `|multiplier| < 1` (spectral radius < 1) certified; FAIL: `> 1` certified.
     pub stable: Verdict,
-    /// The box in (m, s) = ((x1+x2)/2, ((x2-x1)/2)^2) where the orbit is proved unique.
+    /// Why the stability is undecided, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stable_reason: Option<String>,
+    /// One variable: the box in (m, s) = ((x1+x2)/2, ((x2-x1)/2)^2) where the orbit is proved
+    /// unique; several: the box in (x1, x2).
     pub unique_in: Vec<NumJson>,
     /// Exact algebraic forms of the points (polynomial losses at a rational learning rate).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,10 +54,60 @@ pub struct OrbitOut {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct FixedOut {
-    pub point: NumJson,
-    /// `F'(x) = 1 - eta f''(x)`.
-    pub multiplier: NumJson,
+    /// One number per variable.
+    pub point: Vec<NumJson>,
+    /// One variable: `F'(x) = 1 - eta f''(x)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiplier: Option<NumJson>,
+    /// Several variables: the eigenvalues of `F'(x) = I - eta H(x)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eigenvalues: Option<Vec<EigenJson>>,
     pub stable: Verdict,
+}
+
+/// An eigenvalue enclosure: a real interval, or a region of the complex plane.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum EigenJson {
+    Real(NumJson),
+    Complex { re: NumJson, im: NumJson },
+}
+
+impl fmt::Display for EigenJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EigenJson::Real(r) => write!(f, "{r}"),
+            EigenJson::Complex { re, im } => write!(f, "{re} + i {im}"),
+        }
+    }
+}
+
+/// The eigenvalue enclosures of `clusters`, one entry per eigenvalue. A cluster holding one
+/// eigenvalue in a region symmetric about the real axis holds a real one (the conjugate of a
+/// non-real eigenvalue of a real matrix would be a second), reported as a real interval.
+fn eigen_json(clusters: &[crate::eigen::Cluster]) -> Vec<EigenJson> {
+    let mut out = vec![];
+    for c in clusters {
+        let boxes: Vec<(Interval, Interval)> = c.discs.iter().map(|d| (d.re.inflate(&d.rad), d.im.inflate(&d.rad))).collect();
+        let Some((re, im)) = boxes.iter().cloned().reduce(|(a, b), (x, y)| (a.hull(&x), b.hull(&y))) else { continue };
+        let symmetric = *im.lo() == -im.hi().clone();
+        let e = if c.count() == 1 && symmetric {
+            EigenJson::Real(NumJson::enclosed(&re))
+        } else {
+            EigenJson::Complex { re: NumJson::enclosed(&re), im: NumJson::enclosed(&im) }
+        };
+        out.extend(std::iter::repeat_n(e, c.count()));
+    }
+    out
+}
+
+fn stability_verdict(s: &crate::eigen::Stability) -> (Verdict, Option<String>) {
+    use crate::eigen::Stability::*;
+    match s {
+        Stable => (Verdict::Pass, None),
+        Unstable => (Verdict::Fail, None),
+        Undecided(r) => (Verdict::Undecided, Some(r.clone())),
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -61,7 +121,8 @@ pub struct RegionOut {
 pub struct OrbitOutput {
     pub loss: String,
     pub lr: NumJson,
-    pub interval: NumJson,
+    /// The box searched, one interval per variable.
+    pub domain: Vec<NumJson>,
     pub orbits: Vec<OrbitOut>,
     pub fixed_points: Vec<FixedOut>,
     /// True when there are provably no other period-2 orbits and fixed points in the interval.
@@ -89,9 +150,10 @@ fn stable_verdict(s: Sign) -> Verdict {
 /// Runs `orbit`.
 pub fn run(req: &OrbitRequest) -> Result<OrbitOutput, UserError> {
     let loss = &req.loss;
-    if loss.vars.len() != 1 {
+    if req.domain.len() != loss.vars.len() {
         return Err(UserError::new(format!(
-            "orbit in several variables is not available yet; this loss has {} variables ({})",
+            "the box has {} range(s) but the loss has {} variable(s) ({})",
+            req.domain.len(),
             loss.vars.len(),
             loss.vars.join(", ")
         )));
@@ -101,12 +163,16 @@ pub fn run(req: &OrbitRequest) -> Result<OrbitOutput, UserError> {
     if !eta.is_pos() {
         return Err(UserError::new("the learning rate --lr must be positive"));
     }
-    let search = period2_orbits(loss, &eta, &req.domain, &req.budget);
-    let fixed = derivative_zeros(loss, 1, &req.domain, &req.budget);
+    if loss.vars.len() > 1 {
+        return Ok(run_nd(req, &eta));
+    }
+    let domain = &req.domain[0];
+    let search = period2_orbits(loss, &eta, domain, &req.budget);
+    let fixed = derivative_zeros(loss, 1, domain, &req.budget);
     let mut out = OrbitOutput {
         loss: loss.source.clone(),
         lr: NumJson::from_num(&req.lr, prec),
-        interval: NumJson::enclosed(&req.domain),
+        domain: vec![NumJson::enclosed(domain)],
         orbits: vec![],
         fixed_points: vec![],
         complete: search.undecided.is_empty() && fixed.undecided.is_empty(),
@@ -123,14 +189,16 @@ pub fn run(req: &OrbitRequest) -> Result<OrbitOutput, UserError> {
     };
     if let Some(p) = &exact_poly {
         out.orbit_polynomial = Some(p.to_string());
-        out.orbit_points_in_interval = crate::orbit_exact::count_orbit_points(p, &req.domain);
+        out.orbit_points_in_interval = crate::orbit_exact::count_orbit_points(p, domain);
     }
     for o in &search.orbits {
         out.orbits.push(OrbitOut {
             period: 2,
             points: vec![vec![NumJson::enclosed(&o.x1)], vec![NumJson::enclosed(&o.x2)]],
-            multiplier: NumJson::enclosed(&o.multiplier),
+            multiplier: Some(NumJson::enclosed(&o.multiplier)),
+            eigenvalues: None,
             stable: stable_verdict(o.stability()),
+            stable_reason: None,
             unique_in: o.verified.iter().map(NumJson::enclosed).collect(),
             exact: exact_poly.as_ref().map(|p| {
                 vec![
@@ -145,8 +213,9 @@ pub fn run(req: &OrbitRequest) -> Result<OrbitOutput, UserError> {
         let f2 = d[2].to_interval(prec);
         let mult = Interval::from_int(1, prec).sub(&eta.mul(&f2));
         out.fixed_points.push(FixedOut {
-            point: NumJson::from_num(&z.point, prec),
-            multiplier: NumJson::enclosed(&mult),
+            point: vec![NumJson::from_num(&z.point, prec)],
+            multiplier: Some(NumJson::enclosed(&mult)),
+            eigenvalues: None,
             stable: stable_verdict(stability_sign(&mult)),
         });
     }
@@ -154,6 +223,51 @@ pub fn run(req: &OrbitRequest) -> Result<OrbitOutput, UserError> {
         out.undecided.push(RegionOut { region: u.region.iter().map(NumJson::enclosed).collect(), reason: u.reason.clone() });
     }
     Ok(out)
+}
+
+/// `orbit` for a loss of several variables ([`crate::orbit_nd`]).
+fn run_nd(req: &OrbitRequest, eta: &Interval) -> OrbitOutput {
+    let prec = req.prec;
+    let s = crate::orbit_nd::period2_orbits_nd(&req.loss, eta, &req.domain, &req.budget);
+    let boxes = |b: &[Interval]| b.iter().map(NumJson::enclosed).collect::<Vec<_>>();
+    OrbitOutput {
+        loss: req.loss.source.clone(),
+        lr: NumJson::from_num(&req.lr, prec),
+        domain: boxes(&req.domain),
+        complete: s.complete(),
+        boxes: s.boxes,
+        prec,
+        orbit_polynomial: None,
+        orbit_points_in_interval: None,
+        orbits: s
+            .orbits
+            .iter()
+            .map(|o| {
+                let (stable, stable_reason) = stability_verdict(&o.stability);
+                OrbitOut {
+                    period: 2,
+                    points: vec![boxes(&o.x1), boxes(&o.x2)],
+                    multiplier: None,
+                    eigenvalues: Some(o.eigenvalues.as_deref().map(eigen_json).unwrap_or_default()),
+                    stable,
+                    stable_reason,
+                    unique_in: boxes(&o.verified),
+                    exact: None,
+                }
+            })
+            .collect(),
+        fixed_points: s
+            .fixed_points
+            .iter()
+            .map(|p| FixedOut {
+                point: boxes(&p.point),
+                multiplier: None,
+                eigenvalues: p.eigenvalues.as_ref().ok().map(|ev| ev.iter().map(|e| EigenJson::Real(NumJson::enclosed(e))).collect()),
+                stable: stability_verdict(&p.stability).0,
+            })
+            .collect(),
+        undecided: s.undecided.iter().map(|u| RegionOut { region: boxes(&u.region), reason: u.reason.clone() }).collect(),
+    }
 }
 
 impl OrbitOutput {
@@ -172,10 +286,12 @@ impl OrbitOutput {
 impl fmt::Display for OrbitOutput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "loss: {}   GD with eta = {}", self.loss, self.lr)?;
+        let domain: Vec<String> = self.domain.iter().map(|d| d.to_string()).collect();
         writeln!(
             f,
-            "interval: {}: {} period-2 orbit{}{}",
-            self.interval,
+            "{}: {}: {} period-2 orbit{}{}",
+            if self.domain.len() == 1 { "interval" } else { "box" },
+            domain.join(" x "),
             self.orbits.len(),
             if self.orbits.len() == 1 { "" } else { "s" },
             if self.complete { " (proved to be all of them)" } else { " found (search incomplete)" }
@@ -194,14 +310,24 @@ impl fmt::Display for OrbitOutput {
                     },
                     None => String::new(),
                 };
-                writeln!(f, "  x{} = {}{form}", k + 1, pt[0])?;
+                let coords: Vec<String> = pt.iter().map(|c| c.to_string()).collect();
+                writeln!(f, "  x{} = {}{form}", k + 1, coords.join(", "))?;
             }
             let st = match o.stable {
-                Verdict::Pass => "stable (|multiplier| < 1 certified)",
-                Verdict::Fail => "unstable (|multiplier| > 1 certified)",
-                _ => "stability undecided",
+                Verdict::Pass => "stable (|multiplier| < 1 certified)".to_string(),
+                Verdict::Fail => "unstable (|multiplier| > 1 certified)".to_string(),
+                _ => format!("stability undecided{}", o.stable_reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()),
             };
-            writeln!(f, "  multiplier F'(x1)F'(x2) = {}: {st}", o.multiplier)?;
+            if let Some(m) = &o.multiplier {
+                writeln!(f, "  multiplier F'(x1)F'(x2) = {m}: {st}")?;
+            }
+            if let Some(ev) = &o.eigenvalues {
+                writeln!(f, "  eigenvalues of the two-step Jacobian F'(x2)F'(x1):")?;
+                for e in ev {
+                    writeln!(f, "    {e}")?;
+                }
+                writeln!(f, "  {}", st.replace("|multiplier|", "spectral radius"))?;
+            }
         }
         if let (Some(p), Some(n)) = (&self.orbit_polynomial, self.orbit_points_in_interval) {
             writeln!(f, "orbit polynomial (F(F(x)) - x)/(F(x) - x) = {p}: {n} distinct real root(s) in the interval (Sturm)")?;
@@ -212,11 +338,22 @@ impl fmt::Display for OrbitOutput {
                 Verdict::Fail => "repelling",
                 _ => "undecided",
             };
-            writeln!(f, "fixed point of F (critical point of f) at x = {}: F'(x) = {} ({st})", p.point, p.multiplier)?;
+            let pt: Vec<String> = p.point.iter().map(|c| c.to_string()).collect();
+            match (&p.multiplier, &p.eigenvalues) {
+                (Some(m), _) => writeln!(f, "fixed point of F (critical point of f) at x = {}: F'(x) = {m} ({st})", pt.join(", "))?,
+                (None, Some(ev)) => {
+                    let e: Vec<String> = ev.iter().map(|e| e.to_string()).collect();
+                    writeln!(f, "fixed point of F (critical point of f) at ({}): eigenvalues of F' {} ({st})", pt.join(", "), e.join(", "))?
+                }
+                (None, None) => writeln!(f, "fixed point of F (critical point of f) at ({}): ({st})", pt.join(", "))?,
+            }
         }
-        for u in &self.undecided {
+        for u in self.undecided.iter().take(10) {
             let r: Vec<String> = u.region.iter().map(|x| x.to_string()).collect();
             writeln!(f, "undecided region {}: {}", r.join(" x "), u.reason)?;
+        }
+        if self.undecided.len() > 10 {
+            writeln!(f, "... and {} more undecided regions (all of them in --json)", self.undecided.len() - 10)?;
         }
         Ok(())
     }
