@@ -83,6 +83,9 @@ pub struct Check {
     pub prec: Option<u32>,
     #[serde(default)]
     pub timeout: Option<u64>,
+    /// The box budget of a search (default 200000).
+    #[serde(default)]
+    pub max_boxes: Option<usize>,
 }
 
 /// The kinds of check the runner knows.
@@ -154,7 +157,7 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
 }
 
 /// Fields every check may set.
-const COMMON_FIELDS: [&str; 9] = ["id", "paper", "claim", "statement", "kind", "expected", "note", "prec", "timeout"];
+const COMMON_FIELDS: [&str; 10] = ["id", "paper", "claim", "statement", "kind", "expected", "note", "prec", "timeout", "max_boxes"];
 
 /// The input fields each kind uses (beyond [`COMMON_FIELDS`]); `None` for an unknown kind.
 fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
@@ -365,7 +368,7 @@ pub fn judge(c: &Check) -> Result<(Verdict, String, serde_json::Value), UserErro
     let task = prepare(c)?;
     let prec = c.prec.unwrap_or(128);
     let deadline = Instant::now() + Duration::from_secs(c.timeout.unwrap_or(60));
-    let budget = Budget::new(200_000, -(prec as i32) / 2, Some(deadline));
+    let budget = Budget::new(c.max_boxes.unwrap_or(200_000), -(prec as i32) / 2, Some(deadline));
     execute(task, prec, budget)
 }
 
