@@ -107,22 +107,67 @@ enum Step {
     Bracket(Q, Q),
 }
 
-/// A Sturm chain of a non-zero square-free polynomial, for repeated counting.
+/// A Sturm chain of a non-zero square-free polynomial, for repeated counting. Each member is
+/// kept as integer coefficients with the sign of its content, so that signs are evaluated in
+/// integers without a single gcd ([`int_sign_at`]).
 struct Sturm {
-    seq: Vec<Poly>,
+    seq: Vec<(Ordering, Vec<BigInt>)>,
+}
+
+/// The sign of `Σ cᵢ xⁱ` at `x = a/b` (`b > 0`), as the sign of the integer
+/// `Σ cᵢ aⁱ b^{n−i}` (homogeneous Horner): exact, with no rational normalisation.
+fn int_sign_at(c: &[BigInt], x: &Q) -> Ordering {
+    let (a, b) = (x.numer(), x.denom());
+    let mut acc = BigInt::zero();
+    let mut bpow = BigInt::one();
+    for (k, ci) in c.iter().rev().enumerate() {
+        if k == 0 {
+            acc = ci.clone();
+        } else {
+            bpow *= b;
+            acc = acc * a + ci * &bpow;
+        }
+    }
+    acc.sign().cmp_zero()
+}
+
+/// `Sign` as an ordering against 0.
+trait CmpZero {
+    fn cmp_zero(self) -> Ordering;
+}
+
+impl CmpZero for num_bigint::Sign {
+    fn cmp_zero(self) -> Ordering {
+        match self {
+            num_bigint::Sign::Minus => Ordering::Less,
+            num_bigint::Sign::NoSign => Ordering::Equal,
+            num_bigint::Sign::Plus => Ordering::Greater,
+        }
+    }
 }
 
 impl Sturm {
     fn new(squarefree: &Poly) -> Sturm {
-        Sturm { seq: squarefree.sturm_sequence() }
+        let seq = squarefree
+            .sturm_sequence()
+            .iter()
+            .map(|p| {
+                let (content, ints) = p.primitive_integer();
+                (content.cmp(&Q::zero()), ints)
+            })
+            .collect();
+        Sturm { seq }
     }
 
     /// Sign changes of the chain at `x`, zeros skipped.
     fn variations(&self, x: &Q) -> usize {
         let mut count = 0;
         let mut last = Ordering::Equal;
-        for p in &self.seq {
-            let s = p.sign_at(x);
+        for (content, ints) in &self.seq {
+            let s = match content {
+                Ordering::Less => int_sign_at(ints, x).reverse(),
+                _ => int_sign_at(ints, x),
+            };
             if s != Ordering::Equal {
                 if last != Ordering::Equal && s != last {
                     count += 1;
@@ -313,9 +358,18 @@ impl Poly {
         self.c.iter().rev().fold(Q::zero(), |acc, a| acc * x + a)
     }
 
-    /// The sign of `self(x)`, exactly.
+    /// The sign of `self(x)`, exactly. Horner on unreduced fractions `N/D` with `D > 0`:
+    /// `N/D · a/b + n/d = (N·a·d + n·D·b)/(D·b·d)`, so no gcd is ever taken (normalising
+    /// rationals dominated the exact orbit path).
     pub fn sign_at(&self, x: &Q) -> Ordering {
-        self.eval(x).cmp(&Q::zero())
+        let (a, b) = (x.numer(), x.denom());
+        let mut num = BigInt::zero();
+        let mut den = BigInt::one();
+        for c in self.c.iter().rev() {
+            num = &num * a * c.denom() + c.numer() * &den * b;
+            den = den * b * c.denom();
+        }
+        num.sign().cmp_zero()
     }
 
     /// Interval Horner evaluation at the precision of `x`: contains `self(t)` for every `t ∈ x`.
