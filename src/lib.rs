@@ -30,3 +30,4 @@ pub mod orbit_exact;
 pub mod threshold;
 pub mod eigen;
 pub mod orbit_nd;
+pub mod simulate;

@@ -190,6 +190,88 @@ enum Verb {
         #[command(flatten)]
         common: Common,
     },
+    /// Floating-point GD, alternating GD or gradient flow: the tail classified (a cross-check, not a certificate).
+    #[command(after_help = "Examples:\n  \
+        eoscert simulate '(x^2 - 1)^2/4' --lr 1.05 --init x=0.5 --steps 20000\n  \
+        eoscert simulate '(x*y - 1)^2/2' --lr 1.05 --init x=1.6,y=0.5 --steps 20000 --method agd --json\n  \
+        eoscert simulate --model mf --c diag:1,1/2 --lr 1.05 --steps 20000 --init-scale 0.1 --seed 1\n  \
+        eoscert simulate '(x^2 - 1)^2/4' --lr 1.05 --in 0..2 --cross-check\n  \
+        eoscert simulate '(x^2 - 1)^2/4' --init x=0.5 --sweep lr=1..1.3:61 --keep 8 --json")]
+    Simulate {
+        /// The loss expression (omit it with --model).
+        loss: Option<String>,
+        /// A named parameter, NAME=VALUE (exact; repeatable).
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        /// The variables in order, e.g. --vars x,y.
+        #[arg(long)]
+        vars: Option<String>,
+        /// A built-in model instead of a loss: mf (matrix factorisation |Y Z^T - C|^2/2).
+        #[arg(long)]
+        model: Option<String>,
+        /// The target C of mf: diag:1,1/2 or a matrix '[[1,0],[0,1/2]]'.
+        #[arg(long, value_name = "C", allow_hyphen_values = true)]
+        c: Option<String>,
+        /// The rank of Y and Z for mf (default: the size of C).
+        #[arg(long)]
+        rank: Option<usize>,
+        /// The learning rate eta (exact input such as 1.05, rounded to f64; for flow the sampling interval).
+        #[arg(long, value_name = "ETA", allow_hyphen_values = true)]
+        lr: Option<String>,
+        /// The start, e.g. --init x=0.5,y=2 (default: drawn from --seed, scale --init-scale).
+        #[arg(long, value_name = "x=V[,y=W...]", allow_hyphen_values = true)]
+        init: Option<String>,
+        /// Standard deviation of a random start (default 1 for a loss, 0.1 for mf).
+        #[arg(long, value_name = "S")]
+        init_scale: Option<f64>,
+        /// Seed of every random draw (the same seed gives byte-identical output).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// The number of steps.
+        #[arg(long, default_value_t = 10_000)]
+        steps: usize,
+        /// How many final iterates are classified (at least 2 x the largest period sought).
+        #[arg(long, default_value_t = 1024)]
+        tail: usize,
+        /// gd, agd (alternating: first block, then second with the new first) or flow (gradient flow, Dormand-Prince 5(4)).
+        #[arg(long, default_value = "gd")]
+        method: String,
+        /// constant, step:EVERY:GAMMA or warmup:STEPS.
+        #[arg(long, default_value = "constant")]
+        schedule: String,
+        /// Relative tolerance of the period test.
+        #[arg(long, default_value_t = 1e-9)]
+        tol: f64,
+        /// The largest period sought.
+        #[arg(long, default_value_t = 64)]
+        max_period: usize,
+        /// Set the simulation beside the certified orbit verb (one variable; with --in).
+        #[arg(long)]
+        cross_check: bool,
+        /// The interval of the certified search, for --cross-check (default -10..10).
+        #[arg(long = "in", value_name = "A..B", allow_hyphen_values = true)]
+        inside: Option<String>,
+        /// Relative distance of each cross-check start from the certified point.
+        #[arg(long, default_value_t = 1e-6)]
+        perturbation: f64,
+        /// Time this many GD steps and print seconds per step (no classification).
+        #[arg(long, value_name = "N")]
+        bench_steps: Option<usize>,
+        /// A bifurcation diagram: lr=A..B:N (N learning rates), or for mf a divergence map
+        /// map=A..B:N,C..D:M over (eta sigma1^2, eta sigma2^2) with C = diag(sigma1^2, sigma2^2).
+        #[arg(long, value_name = "lr=A..B:N", allow_hyphen_values = true)]
+        sweep: Option<String>,
+        /// Iterates kept per learning rate in a sweep.
+        #[arg(long, default_value_t = 32)]
+        keep: usize,
+        /// Worker threads of a sweep (default: the number of cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        #[command(flatten)]
+        budget: BudgetArgs,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Judge every check file (default checks/) and write reports (default reports/).
     #[command(after_help = "Examples:\n  \
         eoscert run\n  \
@@ -265,6 +347,7 @@ impl Verb {
             | Verb::Orbit { common, .. }
             | Verb::Prove { common, .. }
             | Verb::Threshold { common, .. }
+            | Verb::Simulate { common, .. }
             | Verb::Run { common, .. } => common,
         }
     }
@@ -405,6 +488,52 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             let out = verbs::threshold::run(&req)?;
             print(&out, common.json);
             Ok(verdict_code(out.verdict()))
+        }
+        Verb::Simulate {
+            loss, params, vars, model, c, rank, lr, init, init_scale, seed, steps, tail, method, schedule, tol,
+            max_period, cross_check, inside, perturbation, bench_steps, sweep, keep, jobs, budget, common,
+        } => {
+            use std::io::IsTerminal;
+            let prec = input::check_prec(common.prec)?;
+            let args = verbs::simulate::SimulateArgs {
+                loss, params, vars, model, c, rank, lr, init, init_scale, seed, steps, tail, method, schedule, tol,
+                max_period, cross_check, inside, perturbation, bench_steps, sweep, keep, prec,
+            };
+            match verbs::simulate::plan(&args, budget.budget(prec))? {
+                verbs::simulate::Plan::Simulate(req) => print(&verbs::simulate::run(&req)?, common.json),
+                verbs::simulate::Plan::Bench(req, n) => {
+                    let secs = verbs::simulate::bench_steps(&req, n)?;
+                    if common.json {
+                        println!("{}", serde_json::json!({"steps": n, "seconds_per_step": secs}));
+                    } else {
+                        println!("{secs:.9e} seconds per step ({n} steps)");
+                    }
+                }
+                verbs::simulate::Plan::CrossCheck(req) => {
+                    let out = verbs::simulate::cross_check(&req)?;
+                    print(&out, common.json);
+                    for d in &out.disagreements {
+                        eprintln!("eoscert: {d}");
+                    }
+                    if !out.agree {
+                        return Ok(ExitCode::from(1));
+                    }
+                }
+                verbs::simulate::Plan::Sweep(req) => {
+                    let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+                    let tty = std::io::stderr().is_terminal();
+                    let progress = |done: usize, total: usize| {
+                        if tty && (done % 16 == 0 || done == total) {
+                            eprint!("\r[{done}/{total}]");
+                            if done == total {
+                                eprintln!();
+                            }
+                        }
+                    };
+                    print(&verbs::simulate::sweep(&req, threads, &progress)?, common.json);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Verb::Run { paths, out, jobs, common } => {
             use std::io::IsTerminal;

@@ -7,6 +7,7 @@ pub mod input;
 pub mod orbit;
 pub mod prove;
 pub mod run;
+pub mod simulate;
 pub mod threshold;
 
 use std::fmt;
