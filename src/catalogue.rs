@@ -514,7 +514,15 @@ fn judge_threshold(out: &verbs::threshold::ThresholdOutput, minpoly: Option<&[i6
 
 /// Equality of a computed value with a claimed one: PASS only when both are exact and equal;
 /// FAIL when the enclosures are disjoint (or exact and different); UNDECIDED otherwise.
-fn compare_claimed(d: &crate::numfmt::NumJson, claimed: &Num, _prec: u32) -> (Verdict, String) {
+fn compare_claimed(d: &crate::numfmt::NumJson, claimed: &Num, prec: u32) -> (Verdict, String) {
+    // The enclosure's ends are exact decimal strings: a claimed value outside it is refuted.
+    let parse = |s: &str| crate::parse::parse_number(s).ok();
+    if let (Some(lo), Some(hi)) = (parse(&d.lo), parse(&d.hi)) {
+        let enc = crate::interval::Interval::from_rationals(&lo, &hi, prec);
+        if enc.intersect(&claimed.to_interval(prec)).is_none() {
+            return (Verdict::Fail, format!("the certified enclosure [{}, {}] excludes the claimed value", d.lo, d.hi));
+        }
+    }
     match (&d.exact, claimed) {
         (Some(e), Num::Exact(q)) => {
             if *e == crate::numfmt::rational_string(q) {

@@ -190,8 +190,20 @@ fn second_order_form(d: &Loss, x: &Interval, c: &Interval) -> Option<Interval> {
 /// root), else with the isolating interval of the irrational root where `p = 0`.
 fn decide_polynomial(p: &crate::poly::Poly, op: Op, a: &BigRational, b: &BigRational) -> Option<Proof> {
     use std::cmp::Ordering;
-    let roots = p.isolate_roots(a, b)?;
     let mut pf = Proof { verdict: Verdict::Pass, reason: String::new(), counterexample: None, undecided: vec![], boxes: 1, proved: 1 };
+    if p.is_zero() {
+        // lhs = rhs identically: an identity, proved exactly (subdivision never could).
+        if matches!(op, Op::Lt | Op::Gt) {
+            pf.verdict = Verdict::Fail;
+            pf.proved = 0;
+            pf.reason = format!("lhs - rhs is identically 0 (exact polynomial arithmetic), so lhs {} rhs is false everywhere", op.as_str());
+            pf.counterexample = Some(vec![a.clone()]);
+        } else {
+            pf.reason = "proved exactly: lhs - rhs is identically 0 (exact polynomial arithmetic)".into();
+        }
+        return Some(pf);
+    }
+    let roots = p.isolate_roots(a, b)?;
     let mut samples = vec![a.clone(), b.clone()];
     for (lo, hi) in &roots {
         samples.extend([lo.clone(), hi.clone()]);

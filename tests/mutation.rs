@@ -1,7 +1,7 @@
 //! The mutation suite: claims that are false by construction, generated from true ones by a
 //! small change (a threshold moved by 1e-6 … 1e-30 past its exact value, an orbit box shifted
 //! off the orbit, stability claimed just past the period-doubling boundary, an inequality's
-//! constant nudged, Theorem 1 asserted where 3f'''^2 - f''f'''' is just below 0, a derivative
+//! constant nudged (and an identity claimed strict), Theorem 1 asserted where 3f'''^2 - f''f'''' is just below 0, a derivative
 //! value nudged). Every one goes through the same path as a check file (`parse_check`, then
 //! `judge`). None may come out PASS; the test prints how many came out FAIL and UNDECIDED.
 //!
@@ -133,6 +133,7 @@ fn inequalities() -> (Vec<Claim>, Vec<Claim>) {
         ineq("x(1 - x) <= 1/4".into(), "x*(1 - x) <= 1/4", "x=0..1"),
         ineq("K <= 1.236 up to its end".into(), "K <= 1.236", "K=1..1.236"),
         ineq("sin(x) <= x up to 0".into(), "sin(x) <= x", "x=0..3"),
+        ineq("an identity, x(x + 1) = x^2 + x, as <=".into(), "x*(x + 1) <= x^2 + x", "x=1/3..5/7"),
     ];
     let mut mutants = vec![];
     for d in ["1e-6", "1e-9", "1e-12", "1e-15", "1e-20", "1e-30"] {
@@ -142,6 +143,7 @@ fn inequalities() -> (Vec<Claim>, Vec<Claim>) {
         mutants.push(ineq(format!("exp(x) >= 1 + x + {d}"), &format!("exp(x) >= 1 + x + {d}"), "x=-1..1"));
         mutants.push(ineq(format!("x(1 - x) <= 1/4 - {d}"), &format!("x*(1 - x) <= 1/4 - {d}"), "x=0..1"));
     }
+    mutants.push(ineq("an identity claimed strict".into(), "x*(x + 1) < x^2 + x", "x=1/3..5/7"));
     (mutants, controls)
 }
 
@@ -165,6 +167,11 @@ fn conditions_and_derivatives() -> (Vec<Claim>, Vec<Claim>) {
         for d in ["1e-6", "1e-12", "1e-30"] {
             mutants.push(claim(format!("f^({order}) at 21/20 = {value} + {d}"), "derivative", &body(&format!("{value} + {d}"))));
         }
+    }
+    // A transcendental value, only enclosed: cos(1) = 0.54030230586813971740..., nudged.
+    let cos1 = dec(&Float::with_val(400, 1).cos());
+    for d in ["1e-9", "1e-20", "1e-30"] {
+        mutants.push(claim(format!("sin'(1) = cos(1) + {d}"), "derivative", &format!("loss = \"sin(x)\"\nat = \"x=1\"\norder = 1\nvalue = \"{cos1} + {d}\"\n")));
     }
     (mutants, controls)
 }
