@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Issue 8, side by side on this machine: eoscert (benches/workloads.rs) against the tools a user
+# would otherwise reach for (benches/reference/*.py: sympy, python-flint/Arb, mpmath), run ONE
+# AFTER THE OTHER, then a table of the median times and the ratios reference / eoscert (> 1 means
+# eoscert is faster), and for the derivative workload how each tool grows with k and precision.
+#
+# Workloads: theorem1 (certified minimum + f'', f''', f'''' and 3f'''^2 - f''f'''' for the
+# Section 4 corollary functions), orbit (certified period-2 orbit + multiplier of 2*sin(x) at
+# eta = 1.05), derivatives (order k = 4..32 Taylor coefficients of a composite loss at 128 and
+# 512 bits). The matrix-factorisation workload is scripts/bench_mf_numpy.sh.
+#
+# Every thread count is 1. The venv (target/bench-compare-venv) is created on first use with
+# python-flint, mpmath, sympy and numpy from PyPI.
+# Usage: scripts/bench_compare.sh [FILTER]   (from anywhere; FILTER: theorem1, orbit, derivatives)
+#        EOSCERT_BENCH_MIN_TIME=SECONDS (default 1) sets the time spent per case and tool.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 MATRIXMULTIPLY_THREADS=1 \
+    RAYON_NUM_THREADS=1 NUMEXPR_NUM_THREADS=1 VECLIB_MAXIMUM_THREADS=1 FLINT_NUM_THREADS=1
+export EOSCERT_BENCH_MIN_TIME="${EOSCERT_BENCH_MIN_TIME:-1}"
+FILTER="${1:-}"
+
+VENV=target/bench-compare-venv
+if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+fi
+if ! "$VENV/bin/python" -c "import flint, mpmath, sympy, numpy" 2>/dev/null; then
+    "$VENV/bin/pip" install --quiet python-flint mpmath sympy numpy
+fi
+PY="$VENV/bin/python"
+OUT=target/bench-compare
+mkdir -p "$OUT"
+RES="$OUT/results.jsonl"
+: > "$RES"
+
+echo "== machine"
+echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "cpu:     $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(grep -c ^processor /proc/cpuinfo) cores)"
+echo "uptime before: $(uptime)"
+echo "threads: 1 (OMP/OPENBLAS/MKL/MATRIXMULTIPLY/RAYON/NUMEXPR/FLINT_NUM_THREADS=1, flint.ctx.threads=1)"
+echo "min time per case: ${EOSCERT_BENCH_MIN_TIME}s (median of the runs reported)"
+echo "== versions"
+echo "eoscert: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes in src/)')"
+rustc --version
+grep -A1 -E '^name = "(rug|gmp-mpfr-sys)"' Cargo.lock | grep -v '^--' | paste - - | sed 's/name = //; s/version = //'
+"$PY" - <<'PY'
+import sys, flint, mpmath, sympy, numpy
+print("python", sys.version.split()[0])
+print("python-flint", flint.__version__, "(FLINT", getattr(flint, "__FLINT_VERSION__", "?") + ")")
+print("mpmath", mpmath.__version__, "(backend:", mpmath.libmp.BACKEND + ")")
+print("sympy", sympy.__version__)
+print("numpy", numpy.__version__)
+PY
+
+echo "== eoscert (cargo bench --bench workloads)"
+cargo bench --quiet --bench workloads -- $FILTER | tee -a "$RES"
+cd benches/reference
+for script in w1_sympy.py w1_flint.py w2_flint.py w3_flint.py w3_mpmath.py; do
+    echo "== $script"
+    "../../$PY" "$script" $FILTER | tee -a "../../$RES"
+done
+cd ../..
+echo "uptime after:  $(uptime)"
+echo
+echo "== table (median seconds; ratio = reference / eoscert, > 1 means eoscert is faster)"
+"$PY" benches/reference/table.py "$RES" | tee "$OUT/table.md"
+echo
+echo "raw results: $RES, table: $OUT/table.md"
