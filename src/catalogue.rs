@@ -110,6 +110,9 @@ pub struct Outcome {
     pub certificate: Option<serde_json::Value>,
     pub file: String,
     pub seconds: f64,
+    /// The check file's inputs (kind, loss, parameters, claimed values), so that `verify` can
+    /// re-check the certificate against the claim from the report alone.
+    pub check: Check,
 }
 
 /// Loads and validates a check file (see [`parse_check`]); errors name the file and the
@@ -563,6 +566,7 @@ pub fn run_one(path: &Path, c: &Check) -> Outcome {
         certificate,
         file: path.display().to_string(),
         seconds: t0.elapsed().as_secs_f64(),
+        check: c.clone(),
     }
 }
 

@@ -26,6 +26,7 @@ pub mod orbit;
 pub mod prove;
 pub mod catalogue;
 pub mod report;
+pub mod verify;
 pub mod orbit_exact;
 pub mod threshold;
 pub mod eigen;

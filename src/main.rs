@@ -173,6 +173,9 @@ enum Verb {
         /// The box for an inequality, one range per variable, e.g. --over K=1..5/4,x=0..1.
         #[arg(long, value_name = "NAME=A..B[,...]", allow_hyphen_values = true)]
         over: Option<String>,
+        /// A region map: cut the box into N equal parts per variable and judge every cell.
+        #[arg(long, value_name = "N")]
+        cells: Option<usize>,
         /// The loss, for orbit-stable.
         #[arg(long)]
         loss: Option<String>,
@@ -206,9 +209,27 @@ enum Verb {
         /// The variables in order, e.g. --vars x,y.
         #[arg(long)]
         vars: Option<String>,
-        /// A built-in model instead of a loss: mf (matrix factorisation |Y Z^T - C|^2/2).
+        /// A built-in model instead of a loss: mf (matrix factorisation |Y Z^T - C|^2/2), neuron
+        /// (Chen & Bruna's ReLU neuron, population loss in (v, w_x, w_y)), neuron-empirical (the
+        /// same on --points sphere points), teacher-student (Appendix B.3.1), mlp (--widths).
         #[arg(long)]
         model: Option<String>,
+        /// Layer widths of --model mlp, input first, e.g. 4,8,1.
+        #[arg(long, value_name = "D0,D1,...")]
+        widths: Option<String>,
+        /// Data points of neuron-empirical (default 1000), teacher-student (10000), mlp (64).
+        #[arg(long, value_name = "N")]
+        points: Option<usize>,
+        /// Input dimension d of neuron / neuron-empirical (default 2) and teacher-student (16).
+        #[arg(long, value_name = "D")]
+        input_dim: Option<usize>,
+        /// Rerun a paper experiment with its settings printed: fig1, fig2, fig4, fig5, fig6, fig7,
+        /// fig8, fig12 (Chen & Bruna; fig1bc is Figure 1(b, c)), or all.
+        #[arg(long, value_name = "NAME")]
+        experiment: Option<String>,
+        /// With --experiment: a reduced size that runs in seconds.
+        #[arg(long)]
+        quick: bool,
         /// The target C of mf: diag:1,1/2 or a matrix '[[1,0],[0,1/2]]'.
         #[arg(long, value_name = "C", allow_hyphen_values = true)]
         c: Option<String>,
@@ -289,6 +310,16 @@ enum Verb {
         #[command(flatten)]
         common: Common,
     },
+    /// Re-check the certificates of a report written by `run` with an independent exact checker.
+    #[command(after_help = "Exit code: 0 every re-checkable item holds, 1 an item failed (the first is named), 2 a malformed report.\n\nExamples:\n  \
+        eoscert verify reports/report.json\n  \
+        eoscert verify /tmp/reports/report.json --json")]
+    Verify {
+        /// The report.json written by `eoscert run`.
+        report: std::path::PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 fn fail(e: UserError, json: bool) -> ExitCode {
@@ -348,7 +379,8 @@ impl Verb {
             | Verb::Prove { common, .. }
             | Verb::Threshold { common, .. }
             | Verb::Simulate { common, .. }
-            | Verb::Run { common, .. } => common,
+            | Verb::Run { common, .. }
+            | Verb::Verify { common, .. } => common,
         }
     }
 }
@@ -428,7 +460,7 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             print(&out, common.json);
             Ok(verdict_code(out.verdict()))
         }
-        Verb::Prove { claim, over, loss, params, lr_range, inside, budget, common } => {
+        Verb::Prove { claim, over, cells, loss, params, lr_range, inside, budget, common } => {
             let prec = input::check_prec(common.prec)?;
             let claim = if claim == "orbit-stable" {
                 let src = loss.ok_or_else(|| UserError::new("orbit-stable needs --loss LOSS"))?;
@@ -464,6 +496,14 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
                 let diff = eoscert::prove::difference(l.expr, r.expr, names, claim.clone());
                 verbs::prove::Claim::Inequality { diff, op, text: claim.clone(), over: boxes }
             };
+            if let Some(n) = cells {
+                let verbs::prove::Claim::Inequality { diff, op, text, over } = &claim else {
+                    return Err(UserError::new("--cells applies to inequalities, not to orbit-stable"));
+                };
+                let map = verbs::prove::run_cells(diff, *op, text, over, n, prec, &budget.budget(prec))?;
+                print(&map, common.json);
+                return Ok(verdict_code(map.verdict));
+            }
             let out = verbs::prove::run(&verbs::prove::ProveRequest { claim, prec, budget: budget.budget(prec) })?;
             print(&out, common.json);
             Ok(verdict_code(out.verdict))
@@ -490,14 +530,24 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             Ok(verdict_code(out.verdict()))
         }
         Verb::Simulate {
-            loss, params, vars, model, c, rank, lr, init, init_scale, seed, steps, tail, method, schedule, tol,
-            max_period, cross_check, inside, perturbation, bench_steps, sweep, keep, jobs, budget, common,
+            loss, params, vars, model, widths, points, input_dim, experiment, quick, c, rank, lr, init, init_scale,
+            seed, steps, tail, method, schedule, tol, max_period, cross_check, inside, perturbation, bench_steps,
+            sweep, keep, jobs, budget, common,
         } => {
             use std::io::IsTerminal;
             let prec = input::check_prec(common.prec)?;
+            if let Some(name) = experiment {
+                let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+                let out = verbs::simulate::experiment(&name, quick, seed, threads)?;
+                print(&out, common.json);
+                return Ok(ExitCode::SUCCESS);
+            }
+            if quick {
+                return Err(UserError::new("--quick goes with --experiment"));
+            }
             let args = verbs::simulate::SimulateArgs {
                 loss, params, vars, model, c, rank, lr, init, init_scale, seed, steps, tail, method, schedule, tol,
-                max_period, cross_check, inside, perturbation, bench_steps, sweep, keep, prec,
+                max_period, cross_check, inside, perturbation, bench_steps, sweep, keep, prec, widths, points, input_dim,
             };
             match verbs::simulate::plan(&args, budget.budget(prec))? {
                 verbs::simulate::Plan::Simulate(req) => print(&verbs::simulate::run(&req)?, common.json),
@@ -558,9 +608,29 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
                     "{} checks: {} PASS, {} FAIL, {} UNDECIDED, {} CONSISTENT, {} INCONSISTENT; {} as expected, {} unexpected; {:.1} s",
                     s.total, s.pass, s.fail, s.undecided, s.consistent, s.inconsistent, s.as_expected, s.unexpected, s.seconds
                 );
-                println!("reports written to {}/report.json and {}/report.md", out.display(), out.display());
+                println!("reports written to {0}/report.json, {0}/report.md and {0}/report.html", out.display());
             }
             Ok(verdict_code(verbs::run::exit_verdict(&report.checks)))
+        }
+        Verb::Verify { report, common } => {
+            let text = std::fs::read_to_string(&report).map_err(|e| UserError::new(format!("{}: cannot read: {e}", report.display())))?;
+            let v = eoscert::verify::verify_text(&text).map_err(|e| UserError::new(format!("{}: {e}", report.display())))?;
+            let failed = v.failed();
+            if common.json {
+                print(&JsonOnly(eoscert::verify::to_json(&v)), true);
+            } else {
+                print!("{}", eoscert::verify::listing(&v));
+                println!("{}", v.summary_line());
+            }
+            Ok(match failed.first() {
+                Some(first) => {
+                    if let eoscert::verify::Status::Failed(why) = &first.status {
+                        eprintln!("verify: {} ({}): {why}", first.id, first.verdict);
+                    }
+                    ExitCode::from(1)
+                }
+                None => ExitCode::SUCCESS,
+            })
         }
     }
 }

@@ -476,3 +476,25 @@ fn two_variable_false_claims_never_pass() {
     let e = bad_input(&["orbit", "x^2 + y^2", "--lr", "1", "--in", "x=0..1,z=0..1"]);
     assert!(e.contains("'y'") || e.contains("'z'"), "{e}");
 }
+
+#[test]
+fn prove_region_map() {
+    // x^2 < 1/2 holds on [0, 1/2] and fails on [1/2, 1] (x = 3/4 is a counterexample).
+    let (code, v) = json_with_code(&["prove", "x^2 < 1/2", "--over", "x=0..1", "--cells", "4", "--json"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["verdict"], "FAIL");
+    let verdicts: Vec<&str> = v["cells"].as_array().unwrap().iter().map(|c| c["verdict"].as_str().unwrap()).collect();
+    assert_eq!(verdicts, ["PASS", "PASS", "FAIL", "FAIL"]);
+    assert_eq!((v["proved"].as_u64(), v["refuted"].as_u64()), (Some(2), Some(2)));
+    // Every cell's counterexample lies in its cell.
+    for c in v["cells"].as_array().unwrap().iter().filter(|c| c["verdict"] == "FAIL") {
+        let q = c["counterexample"]["x"]["exact"].as_str().unwrap();
+        let x = match q.split_once('/') {
+            Some((n, d)) => n.parse::<f64>().unwrap() / d.parse::<f64>().unwrap(),
+            None => q.parse::<f64>().unwrap(),
+        };
+        assert!(f(&c["cell"][0]["lo"]) <= x && x <= f(&c["cell"][0]["hi"]) && x * x >= 0.5);
+    }
+    // A fine grid over three variables is refused rather than run.
+    bad_input(&["prove", "x + y + z > 0", "--over", "x=0..1,y=0..1,z=0..1", "--cells", "100"]);
+}

@@ -15,20 +15,29 @@ pub mod classify;
 pub mod dynamics;
 pub mod expr_model;
 pub mod flow;
+pub mod experiments;
 pub mod mf;
+pub mod mlp;
 pub mod model;
+pub mod neuron;
 pub mod rng;
 pub mod sharpness;
 pub mod sweep;
+pub mod teacher_student;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod testutil;
 
 pub use classify::{Classification, ClassifyOptions, Outcome};
 pub use dynamics::{Method, Schedule, Stepper, Trajectory};
 pub use expr_model::ExprModel;
 pub use flow::{Flow, FlowOptions};
 pub use mf::MfModel;
+pub use mlp::Mlp;
+pub use neuron::{NeuronEmpirical, NeuronModel};
+pub use teacher_student::TeacherStudent;
 pub use model::{Model, SimError, SimResult};
 pub use rng::Rng;
 

@@ -24,7 +24,18 @@ pub enum ModelSpec {
     Expr(Loss),
     /// `‖Y Zᵀ − C‖²/2` with `Y`, `Z` of rank `rank`.
     Mf { c: DMatrix<f64>, rank: usize },
+    /// The single ReLU neuron's population loss in `(v, w_x, w_y)`, input dimension `d`.
+    Neuron { d: usize },
+    /// The single ReLU neuron's empirical loss on `points` sphere points in `R^d` (data seed).
+    NeuronEmpirical { d: usize, points: usize, data_seed: u64 },
+    /// The 16-neuron teacher-student network of Chen & Bruna B.3.1 (`k` neurons in `R^d`).
+    TeacherStudent { k: usize, d: usize, points: usize, data_seed: u64 },
+    /// A tanh MLP with squared loss on `points` seeded points.
+    Mlp { widths: Vec<usize>, points: usize, data_seed: u64 },
 }
+
+/// The built-in models `--model` accepts.
+pub const MODELS: &str = "mf, neuron, neuron-empirical, teacher-student, mlp";
 
 /// What `simulate` is asked.
 #[derive(Clone, Debug)]
@@ -88,6 +99,10 @@ fn build(spec: &ModelSpec) -> Box<dyn Model> {
     match spec {
         ModelSpec::Expr(l) => Box::new(sim::ExprModel::new(l.clone())),
         ModelSpec::Mf { c, rank } => Box::new(sim::MfModel::new(c.clone(), *rank)),
+        ModelSpec::Neuron { d } => Box::new(sim::NeuronModel::new(*d)),
+        ModelSpec::NeuronEmpirical { d, points, data_seed } => Box::new(sim::NeuronEmpirical::new(*d, *points, *data_seed)),
+        ModelSpec::TeacherStudent { k, d, points, data_seed } => Box::new(sim::TeacherStudent::new(*k, *d, *points, *data_seed)),
+        ModelSpec::Mlp { widths, points, data_seed } => Box::new(sim::Mlp::new(widths, *points, *data_seed)),
     }
 }
 
@@ -95,6 +110,18 @@ fn describe(spec: &ModelSpec) -> String {
     match spec {
         ModelSpec::Expr(l) => l.source.clone(),
         ModelSpec::Mf { c, rank } => format!("mf: |Y Z^T - C|_F^2/2, C {}x{}, rank {rank}", c.nrows(), c.ncols()),
+        ModelSpec::Neuron { d } => format!("neuron: population loss E(v relu(w.x) - relu(x_1))^2, x uniform on S^{}, in (v, w_x, w_y)", d - 1),
+        ModelSpec::NeuronEmpirical { d, points, data_seed } => {
+            format!("neuron-empirical: (1/N) sum (v relu(w.x_j) - relu(x_j1))^2, N = {points} points on S^{} (data seed {data_seed})", d - 1)
+        }
+        ModelSpec::TeacherStudent { k, d, points, data_seed } => format!(
+            "teacher-student: sum_i v_i relu(w_i.x) vs sum_i relu(e_i.x), {k} neurons, x on S^{}, m = {points} points (data seed {data_seed}), loss (1/m) sum (f - y)^2",
+            d - 1
+        ),
+        ModelSpec::Mlp { widths, points, data_seed } => format!(
+            "mlp: widths {}, tanh hidden layers, no biases, loss (1/2N) sum |f(x) - y|^2, N = {points} Gaussian inputs, targets from a teacher of the same widths (data seed {data_seed})",
+            widths.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(",")
+        ),
     }
 }
 
@@ -106,7 +133,8 @@ fn schedule_name(s: &Schedule) -> String {
     }
 }
 
-/// The start of a request: `init` if given, else drawn from the seed.
+/// The start of a request: `init` if given, else the model's default start (drawn from the
+/// seed where it is random).
 fn start(req: &SimulateRequest, model: &dyn Model) -> Result<DVector<f64>, UserError> {
     match &req.init {
         Some(v) if v.len() != model.dim() => {
@@ -115,9 +143,44 @@ fn start(req: &SimulateRequest, model: &dyn Model) -> Result<DVector<f64>, UserE
         Some(v) => Ok(DVector::from_column_slice(v)),
         None => {
             let mut rng = sim::Rng::new(req.seed);
-            Ok(DVector::from_fn(model.dim(), |_, _| req.init_scale * rng.normal()))
+            Ok(match &req.model {
+                // Chen & Bruna Figure 5: v = 0.1, w = 0.1 e_2 (orthogonal to the teacher e_1).
+                ModelSpec::Neuron { .. } => DVector::from_row_slice(&[0.1, 0.0, 0.1]),
+                ModelSpec::NeuronEmpirical { d, .. } => {
+                    DVector::from_fn(d + 1, |i, _| if i == 0 || i == 2.min(*d) { 0.1 } else { 0.0 })
+                }
+                ModelSpec::TeacherStudent { k, d, .. } => sim::teacher_student::paper_init(*k, *d, &mut rng),
+                ModelSpec::Mlp { widths, .. } => sim::mlp::init(widths, &mut rng, req.init_scale),
+                _ => DVector::from_fn(model.dim(), |_, _| req.init_scale * rng.normal()),
+            })
         }
     }
+}
+
+/// `--init` for a built-in model: `NAME=V,...` over the model's coordinate names, or `V,V,...`
+/// (every coordinate in order).
+fn parse_model_init(s: &str, names: &[String], prec: u32) -> Result<Vec<f64>, UserError> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let value = |v: &str| -> Result<f64, UserError> { Ok(num_f64(&super::input::parse_value(v, prec, "--init")?, prec)) };
+    if parts.iter().all(|p| !p.contains('=')) {
+        if parts.len() != names.len() {
+            return Err(UserError::new(format!("--init gives {} values; the model has {} parameters", parts.len(), names.len())));
+        }
+        return parts.iter().map(|p| value(p)).collect();
+    }
+    let mut out = vec![None; names.len()];
+    for p in parts {
+        let (n, v) = p.split_once('=').ok_or_else(|| UserError::new(format!("--init: '{p}' is not NAME=VALUE")))?;
+        let i = names
+            .iter()
+            .position(|x| x == n.trim())
+            .ok_or_else(|| UserError::new(format!("--init: '{}' is not a coordinate of the model ({})", n.trim(), names.join(", "))))?;
+        out[i] = Some(value(v)?);
+    }
+    out.iter()
+        .zip(names)
+        .map(|(v, n)| v.ok_or_else(|| UserError::new(format!("--init does not give the coordinate {n}"))))
+        .collect()
 }
 
 fn check(req: &SimulateRequest) -> Result<(), UserError> {
@@ -455,6 +518,12 @@ pub struct SimulateArgs {
     pub sweep: Option<String>,
     pub keep: usize,
     pub prec: u32,
+    /// Widths of `--model mlp`, e.g. `4,8,1`.
+    pub widths: Option<String>,
+    /// Data points of the empirical models.
+    pub points: Option<usize>,
+    /// The input dimension `d` of the neuron and teacher-student models.
+    pub input_dim: Option<usize>,
 }
 
 /// What to do.
@@ -520,8 +589,47 @@ pub fn plan(a: &SimulateArgs, budget: crate::krawczyk::Budget) -> Result<Plan, U
             let rank = a.rank.unwrap_or(c.nrows().min(c.ncols()));
             ModelSpec::Mf { c, rank }
         }
-        (None, Some(m)) => return Err(UserError::new(format!("--model {m} is not a built-in model (available: mf)"))),
-        (None, None) => return Err(UserError::new("give a LOSS expression or --model mf")),
+        (None, Some(m @ ("neuron" | "neuron-empirical" | "teacher-student" | "mlp"))) => {
+            let positive = |v: Option<usize>, flag: &str, default: usize| -> Result<usize, UserError> {
+                match v {
+                    Some(0) => Err(UserError::new(format!("{flag} must be at least 1"))),
+                    Some(n) => Ok(n),
+                    None => Ok(default),
+                }
+            };
+            if m != "mlp" && a.widths.is_some() {
+                return Err(UserError::new("--widths is for --model mlp"));
+            }
+            match m {
+                "neuron" => {
+                    if a.points.is_some() {
+                        return Err(UserError::new("--model neuron is the population loss; use --model neuron-empirical for --points"));
+                    }
+                    ModelSpec::Neuron { d: positive(a.input_dim, "--input-dim", 2)? }
+                }
+                "neuron-empirical" => ModelSpec::NeuronEmpirical {
+                    d: positive(a.input_dim, "--input-dim", 2)?,
+                    points: positive(a.points, "--points", 1000)?,
+                    data_seed: a.seed,
+                },
+                "teacher-student" => {
+                    let d = positive(a.input_dim, "--input-dim", 16)?;
+                    ModelSpec::TeacherStudent { k: d.min(16), d, points: positive(a.points, "--points", 10_000)?, data_seed: a.seed }
+                }
+                _ => {
+                    let w = a.widths.as_deref().ok_or_else(|| UserError::new("--model mlp needs --widths, e.g. --widths 4,8,1"))?;
+                    let widths = w
+                        .split(',')
+                        .map(|t| t.trim().parse::<usize>().ok().filter(|&n| (1..=4096).contains(&n)))
+                        .collect::<Option<Vec<usize>>>()
+                        .filter(|v| v.len() >= 2)
+                        .ok_or_else(|| UserError::new(format!("--widths {w}: give at least two comma-separated widths from 1 to 4096, e.g. 4,8,1")))?;
+                    ModelSpec::Mlp { widths, points: positive(a.points, "--points", 64)?, data_seed: a.seed }
+                }
+            }
+        }
+        (None, Some(m)) => return Err(UserError::new(format!("--model {m} is not a built-in model (available: {MODELS})"))),
+        (None, None) => return Err(UserError::new(format!("give a LOSS expression or --model NAME ({MODELS})"))),
     };
     let is_lr_sweep = a.sweep.as_deref().is_some_and(|s| s.starts_with("lr="));
     let lr = match (&a.lr, &a.sweep) {
@@ -544,10 +652,11 @@ pub fn plan(a: &SimulateArgs, budget: crate::krawczyk::Budget) -> Result<Plan, U
         (Some(_), ModelSpec::Mf { .. }) => {
             return Err(UserError::new("--init is for loss expressions; mf starts from --seed and --init-scale"))
         }
+        (Some(s), spec) => Some(parse_model_init(s, &build(spec).coordinate_names(), prec)?),
     };
     let init_scale = a.init_scale.unwrap_or(match spec {
-        ModelSpec::Expr(_) => 1.0,
         ModelSpec::Mf { .. } => 0.1,
+        _ => 1.0,
     });
     if !(init_scale.is_finite() && init_scale >= 0.0) {
         return Err(UserError::new("--init-scale must be a non-negative number"));
@@ -622,6 +731,10 @@ fn spec_dim(spec: &ModelSpec) -> usize {
     match spec {
         ModelSpec::Expr(l) => l.vars.len(),
         ModelSpec::Mf { c, rank } => (c.nrows() + c.ncols()) * rank,
+        ModelSpec::Neuron { .. } => 3,
+        ModelSpec::NeuronEmpirical { d, .. } => d + 1,
+        ModelSpec::TeacherStudent { k, d, .. } => k * (d + 1),
+        ModelSpec::Mlp { widths, .. } => widths.windows(2).map(|w| w[0] * w[1]).sum(),
     }
 }
 
@@ -795,4 +908,12 @@ impl fmt::Display for SweepOutput {
         }
         writeln!(f, "({})", self.note)
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The papers' experiments.
+
+/// Runs the experiment preset `name` (see [`sim::experiments::NAMES`]); `all` runs every one.
+pub fn experiment(name: &str, quick: bool, seed: u64, threads: usize) -> Result<sim::experiments::ExperimentSet, UserError> {
+    sim::experiments::run(name, quick, seed, threads).map_err(UserError::new)
 }

@@ -1,8 +1,13 @@
-//! Reports written by `run`: `report.json` (SPEC.md) and `report.md`.
+//! Reports written by `run`: `report.json` (SPEC.md), `report.md` and `report.html`
+//! ([`html`]).
 //!
 //! Guarantee: reports are written atomically — each file is written to a temporary file in
 //! the same directory and renamed into place, so a reader (or a failed run) never sees a
-//! half-written report.
+//! half-written report. Each check of `report.json` carries, besides the SPEC fields, the
+//! inputs of its check file under `check` (kind, loss, parameters, claimed values), so that
+//! `verify` can re-check the certificate against the claim from the report alone.
+
+pub mod html;
 
 use crate::catalogue::Outcome;
 use crate::verdict::Verdict;
@@ -109,10 +114,20 @@ pub fn markdown(r: &Report) -> String {
     out
 }
 
-/// Writes `report.json` and `report.md` into `dir`, each atomically.
+/// The JSON of the report; each check carries the inputs of its check file under `check`.
+pub fn json(r: &Report) -> serde_json::Value {
+    serde_json::to_value(r).unwrap_or(serde_json::Value::Null)
+}
+
+/// Writes `report.json`, `report.md` and `report.html` into `dir`, each atomically; all three
+/// are rendered before the first is written. The HTML shows, per check, what the independent
+/// checker ([`crate::verify`]) makes of the JSON being written.
 pub fn write(dir: &Path, r: &Report) -> std::io::Result<()> {
-    let json = serde_json::to_vec_pretty(r).map_err(std::io::Error::other)?;
+    let value = json(r);
+    let json = serde_json::to_vec_pretty(&value).map_err(std::io::Error::other)?;
     let md = markdown(r);
+    let page = html::render(&value, crate::verify::verify_value(&value).ok().as_ref());
     write_atomic(dir, "report.json", &json)?;
-    write_atomic(dir, "report.md", md.as_bytes())
+    write_atomic(dir, "report.md", md.as_bytes())?;
+    write_atomic(dir, "report.html", page.as_bytes())
 }
