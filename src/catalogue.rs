@@ -86,10 +86,20 @@ pub struct Check {
     /// The box budget of a search (default 200000).
     #[serde(default)]
     pub max_boxes: Option<usize>,
+    /// For `simulate`: the start (`x=V[,y=W]`), the number of GD steps, and the claimed outcome
+    /// (converged, periodic, quasi-periodic, chaotic, diverged) and/or period.
+    #[serde(default)]
+    pub init: Option<String>,
+    #[serde(default)]
+    pub steps: Option<usize>,
+    #[serde(default)]
+    pub outcome: Option<String>,
+    #[serde(default)]
+    pub period: Option<usize>,
 }
 
 /// The kinds of check the runner knows.
-pub const KINDS: [&str; 7] = ["conditions", "orbit", "orbit-stable", "inequality", "derivative", "prop2", "threshold"];
+pub const KINDS: [&str; 8] = ["conditions", "orbit", "orbit-stable", "inequality", "derivative", "prop2", "threshold", "simulate"];
 
 /// The judged outcome of one check.
 #[derive(Clone, Debug, Serialize)]
@@ -172,6 +182,7 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
         "derivative" => &["loss", "params", "at", "order", "value"],
         "prop2" => &["p", "q", "at", "params"],
         "threshold" => &["loss", "params", "event", "near", "lr_range", "in", "value", "minpoly"],
+        "simulate" => &["loss", "params", "lr", "init", "steps", "outcome", "period"],
         _ => return None,
     })
 }
@@ -268,6 +279,8 @@ pub enum Task {
     Inequality { diff: Loss, op: crate::prove::Op, text: String, over: Vec<crate::prove::BoxRange> },
     Derivative { loss: Loss, at: Vec<Num>, order: usize, claimed: Num },
     Prop2 { p: String, q: String, at: String, params: Vec<String> },
+    /// A floating-point experiment: CONSISTENT or INCONSISTENT, never PASS.
+    Simulate { request: verbs::simulate::SimulateRequest, outcome: Option<String>, period: Option<usize> },
     Threshold {
         loss: Loss,
         event: verbs::threshold::Event,
@@ -362,6 +375,28 @@ pub fn prepare(c: &Check) -> Result<Task, UserError> {
             claimed: input::parse_value(need(&c.value, "value", kind)?, prec, "value")?,
             minpoly: c.minpoly.clone(),
         },
+        "simulate" => {
+            const OUTCOMES: [&str; 5] = ["converged", "periodic", "quasi-periodic", "chaotic", "diverged"];
+            if let Some(o) = c.outcome.as_deref().filter(|o| !OUTCOMES.contains(o)) {
+                return Err(UserError::new(format!("outcome '{o}' is not one of {}", OUTCOMES.join(", "))));
+            }
+            if c.outcome.is_none() && c.period.is_none() {
+                return Err(UserError::new("a 'simulate' check needs 'outcome' or 'period' (what is claimed)"));
+            }
+            let args = verbs::simulate::SimulateArgs {
+                loss: Some(need(&c.loss, "loss", kind)?.to_string()),
+                params: c.params.clone(),
+                lr: Some(need(&c.lr, "lr", kind)?.to_string()),
+                init: Some(need(&c.init, "init", kind)?.to_string()),
+                steps: c.steps.unwrap_or(verbs::simulate::defaults::STEPS),
+                prec,
+                ..Default::default()
+            };
+            match verbs::simulate::plan(&args, Budget::new(1, -64, None))? {
+                verbs::simulate::Plan::Simulate(request) => Task::Simulate { request, outcome: c.outcome.clone(), period: c.period },
+                _ => return Err(UserError::new("a 'simulate' check runs one simulation")),
+            }
+        }
         other => return Err(UserError::new(format!("unknown kind '{other}'"))),
     })
 }
@@ -461,6 +496,22 @@ pub fn execute(task: Task, prec: u32, budget: Budget) -> Result<(Verdict, String
         Task::Prop2 { p, q, at, params } => {
             let out = verbs::conditions::run_prop2(&p, &q, &at, &params, prec)?;
             Ok((out.verdict, out.reason.clone(), json(&out)))
+        }
+        Task::Simulate { request, outcome, period } => {
+            let out = verbs::simulate::run(&request)?;
+            let got = out.report.class.outcome.name();
+            let mut ok = true;
+            let mut reasons = vec![format!("simulated (f64): {got}{}", out.report.class.period.map(|p| format!(", period {p}")).unwrap_or_default())];
+            if let Some(o) = &outcome {
+                ok &= o == got;
+                reasons.push(format!("claimed outcome {o}"));
+            }
+            if let Some(p) = period {
+                ok &= out.report.class.period == Some(p);
+                reasons.push(format!("claimed period {p}"));
+            }
+            let v = if ok { Verdict::Consistent } else { Verdict::Inconsistent };
+            Ok((v, reasons.join("; "), json(&out)))
         }
         Task::Threshold { loss, event, near, lr_range, domain, claimed, minpoly } => {
             let out = verbs::threshold::run(&verbs::threshold::ThresholdRequest { loss, event, lr_range, near, domain, prec, budget })?;

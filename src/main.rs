@@ -249,22 +249,22 @@ enum Verb {
         #[arg(long, default_value_t = 0)]
         seed: u64,
         /// The number of steps.
-        #[arg(long, default_value_t = 10_000)]
+        #[arg(long, default_value_t = verbs::simulate::defaults::STEPS)]
         steps: usize,
         /// How many final iterates are classified (at least 2 x the largest period sought).
-        #[arg(long, default_value_t = 1024)]
+        #[arg(long, default_value_t = verbs::simulate::defaults::TAIL)]
         tail: usize,
         /// gd, agd (alternating: first block, then second with the new first) or flow (gradient flow, Dormand-Prince 5(4)).
-        #[arg(long, default_value = "gd")]
+        #[arg(long, default_value = verbs::simulate::defaults::METHOD)]
         method: String,
         /// constant, step:EVERY:GAMMA or warmup:STEPS.
-        #[arg(long, default_value = "constant")]
+        #[arg(long, default_value = verbs::simulate::defaults::SCHEDULE)]
         schedule: String,
         /// Relative tolerance of the period test.
-        #[arg(long, default_value_t = 1e-9)]
+        #[arg(long, default_value_t = verbs::simulate::defaults::TOL)]
         tol: f64,
         /// The largest period sought.
-        #[arg(long, default_value_t = 64)]
+        #[arg(long, default_value_t = verbs::simulate::defaults::MAX_PERIOD)]
         max_period: usize,
         /// Set the simulation beside the certified orbit verb (one variable; with --in).
         #[arg(long)]
@@ -273,7 +273,7 @@ enum Verb {
         #[arg(long = "in", value_name = "A..B", allow_hyphen_values = true)]
         inside: Option<String>,
         /// Relative distance of each cross-check start from the certified point.
-        #[arg(long, default_value_t = 1e-6)]
+        #[arg(long, default_value_t = verbs::simulate::defaults::PERTURBATION)]
         perturbation: f64,
         /// Time this many GD steps and print seconds per step (no classification).
         #[arg(long, value_name = "N")]
@@ -283,7 +283,7 @@ enum Verb {
         #[arg(long, value_name = "lr=A..B:N", allow_hyphen_values = true)]
         sweep: Option<String>,
         /// Iterates kept per learning rate in a sweep.
-        #[arg(long, default_value_t = 32)]
+        #[arg(long, default_value_t = verbs::simulate::defaults::KEEP)]
         keep: usize,
         /// Worker threads of a sweep (default: the number of cores).
         #[arg(long)]

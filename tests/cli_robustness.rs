@@ -131,6 +131,7 @@ fn bad_check_files_stop_run_before_any_report() {
         ("unknown judge", format!("id = \"b\"\n{header}kind = \"conditions\"\nloss = \"x^2\"\nat = \"x=0\"\njudge = \"theorem7\"\n"), "theorem7"),
         ("bad expected", "id = \"b\"\npaper = \"t\"\nclaim = \"c\"\nstatement = \"s\"\nkind = \"conditions\"\nloss = \"x^2\"\nat = \"x=0\"\nexpected = \"yes\"\n".into(), "expected"),
         ("not TOML", "id = \"b\nkind".into(), ""),
+        ("unknown outcome", format!("id = \"b\"\n{header}kind = \"simulate\"\nloss = \"x^2\"\nlr = \"1\"\ninit = \"x=1\"\noutcome = \"periodical\"\n"), "periodical"),
         ("duplicate id", GOOD_CHECK.into(), "robust/ok"),
     ];
     let dir = scratch("checks");

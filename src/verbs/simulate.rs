@@ -493,7 +493,54 @@ impl fmt::Display for CrossCheckOutput {
 // From command-line strings to a plan.
 
 /// The raw command-line inputs of `simulate` (strings as typed; parsed by [`plan`]).
-#[derive(Clone, Debug, Default)]
+
+/// Defaults of `simulate`'s options, shared by the command line and [`SimulateArgs::default`].
+pub mod defaults {
+    pub const STEPS: usize = 10_000;
+    pub const TAIL: usize = 1024;
+    pub const METHOD: &str = "gd";
+    pub const SCHEDULE: &str = "constant";
+    pub const TOL: f64 = 1e-9;
+    pub const MAX_PERIOD: usize = 64;
+    pub const PERTURBATION: f64 = 1e-6;
+    pub const KEEP: usize = 32;
+}
+
+impl Default for SimulateArgs {
+    /// The command line's defaults, with no loss, model or learning rate set.
+    fn default() -> Self {
+        SimulateArgs {
+            loss: None,
+            params: vec![],
+            vars: None,
+            model: None,
+            c: None,
+            rank: None,
+            lr: None,
+            init: None,
+            init_scale: None,
+            seed: 0,
+            steps: defaults::STEPS,
+            tail: defaults::TAIL,
+            method: defaults::METHOD.into(),
+            schedule: defaults::SCHEDULE.into(),
+            tol: defaults::TOL,
+            max_period: defaults::MAX_PERIOD,
+            cross_check: false,
+            inside: None,
+            perturbation: defaults::PERTURBATION,
+            bench_steps: None,
+            sweep: None,
+            keep: defaults::KEEP,
+            prec: crate::interval::DEFAULT_PREC,
+            widths: None,
+            points: None,
+            input_dim: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
 pub struct SimulateArgs {
     pub loss: Option<String>,
     pub params: Vec<String>,
