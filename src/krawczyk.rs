@@ -204,7 +204,8 @@ fn inflate(x: &[Interval]) -> Vec<Interval> {
         .collect()
 }
 
-fn contains_box(outer: &[Interval], inner: &[Interval]) -> bool {
+/// Whether every interval of `inner` lies in the matching interval of `outer`.
+pub(crate) fn contains_box(outer: &[Interval], inner: &[Interval]) -> bool {
     outer.iter().zip(inner).all(|(o, i)| o.contains(i))
 }
 

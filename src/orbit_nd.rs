@@ -140,15 +140,6 @@ fn disjoint(a: &[Interval], b: &[Interval]) -> bool {
     a.iter().zip(b).any(|(x, y)| x.intersect(y).is_none())
 }
 
-fn inside(inner: &[Interval], outer: &[Interval]) -> bool {
-    inner.iter().zip(outer).all(|(i, o)| o.contains(i))
-}
-
-/// An interval matrix from rows.
-fn matrix_of(rows: Vec<Vec<Interval>>) -> Result<IMatrix, String> {
-    IMatrix::from_intervals(rows)
-}
-
 /// Finds every period-2 orbit of GD with learning rate `eta` (an interval of learning rates is
 /// allowed) with both points in the box `domain` (one interval per variable of `loss`), and the
 /// fixed points of `F` there.
@@ -174,8 +165,8 @@ pub fn period2_orbits_nd(loss: &Loss, eta: &Interval, domain: &[Interval], budge
     for c in &critical.zeros {
         let eig = grad_hess(loss, &c.enclosure, &prec)
             .map_err(|e| e.to_string())
-            .and_then(|j| matrix_of(j.hessian()))
-            .map(|h| IMatrix::identity(n, prec).sub(&h.scale(eta)));
+            .and_then(|j| IMatrix::from_intervals(j.hessian()))
+            .map(|h| eigen::gd_jacobian(&h, eta));
         let (eigenvalues, stability) = match eig {
             Ok(m) => (eigen::symmetric_eigenvalues(&m, prec), eigen::spectral_radius_verdict(&m, prec)),
             Err(e) => (Err(e.clone()), Stability::Undecided(e)),
@@ -189,7 +180,7 @@ pub fn period2_orbits_nd(loss: &Loss, eta: &Interval, domain: &[Interval], budge
             // diagonal box lies in its uniqueness box; otherwise nothing can be said.
             let is_fixed = critical.zeros.iter().any(|c| {
                 let cc: Vec<Interval> = c.enclosure.iter().chain(&c.enclosure).cloned().collect();
-                inside(&cc, &z.verified)
+                krawczyk::contains_box(&z.verified, &cc)
             });
             if !is_fixed {
                 out.undecided.push(Undecided {
@@ -205,7 +196,7 @@ pub fn period2_orbits_nd(loss: &Loss, eta: &Interval, domain: &[Interval], budge
             continue;
         }
         let jac = sys.step(x1).and_then(|(_, h1)| sys.step(x2).map(|(_, h2)| (h1, h2))).map_err(|e| e.to_string()).and_then(|(h1, h2)| {
-            Ok(eigen::two_step_jacobian(&matrix_of(h1)?, &matrix_of(h2)?, eta))
+            Ok(eigen::two_step_jacobian(&IMatrix::from_intervals(h1)?, &IMatrix::from_intervals(h2)?, eta))
         });
         let (jacobian, eigenvalues, stability) = match jac {
             Ok(j) => {

@@ -128,22 +128,7 @@ fn int_sign_at(c: &[BigInt], x: &Q) -> Ordering {
             acc = acc * a + ci * &bpow;
         }
     }
-    acc.sign().cmp_zero()
-}
-
-/// `Sign` as an ordering against 0.
-trait CmpZero {
-    fn cmp_zero(self) -> Ordering;
-}
-
-impl CmpZero for num_bigint::Sign {
-    fn cmp_zero(self) -> Ordering {
-        match self {
-            num_bigint::Sign::Minus => Ordering::Less,
-            num_bigint::Sign::NoSign => Ordering::Equal,
-            num_bigint::Sign::Plus => Ordering::Greater,
-        }
-    }
+    acc.cmp(&BigInt::zero())
 }
 
 impl Sturm {
@@ -369,7 +354,7 @@ impl Poly {
             num = &num * a * c.denom() + c.numer() * &den * b;
             den = den * b * c.denom();
         }
-        num.sign().cmp_zero()
+        num.cmp(&BigInt::zero())
     }
 
     /// Interval Horner evaluation at the precision of `x`: contains `self(t)` for every `t ∈ x`.

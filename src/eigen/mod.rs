@@ -242,6 +242,11 @@ pub fn spectral_radius_verdict(a: &IMatrix, prec: u32) -> Stability {
 /// `x₁ → x₂ → x₃` with learning rate `η ∈ eta`, for every `H₁ ∈ h1`, `H₂ ∈ h2` (the Hessians at
 /// `x₁` and `x₂`). Panics if the dimensions differ.
 pub fn two_step_jacobian(h1: &IMatrix, h2: &IMatrix, eta: &Interval) -> IMatrix {
-    let id = IMatrix::identity(h1.n(), eta.prec());
-    id.sub(&h2.scale(eta)).mul(&id.sub(&h1.scale(eta)))
+    gd_jacobian(h2, eta).mul(&gd_jacobian(h1, eta))
+}
+
+/// `I − η·H`: an enclosure of the Jacobian of one gradient-descent step with learning rate
+/// `η ∈ eta`, for every Hessian `H ∈ h`.
+pub fn gd_jacobian(h: &IMatrix, eta: &Interval) -> IMatrix {
+    IMatrix::identity(h.n(), eta.prec()).sub(&h.scale(eta))
 }
