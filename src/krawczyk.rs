@@ -339,6 +339,16 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
 /// `X ← hull(K(X), center)` widened by a quarter of its width until `K(X) ⊆ int X` (then `X`
 /// holds exactly one zero, which lies in the refined enclosure) or `rounds` are spent.
 pub fn verify_around<Sys: System + ?Sized>(sys: &Sys, center: &[Interval], rounds: usize) -> Option<Zero> {
+    let z = verify_around_unrefined(sys, center, rounds)?;
+    let prec = center.iter().map(|i| i.prec()).max().unwrap_or(128);
+    let enclosure = refine(sys, z.enclosure, prec).ok()?;
+    Some(Zero { enclosure, verified: z.verified })
+}
+
+/// [`verify_around`] without the final refinement: the enclosure is `K(X) ∩ X` for the
+/// verified `X` (it holds the unique zero of `X`), as wide as one Krawczyk step leaves it.
+/// For callers that need a certified zero, not a tight one.
+pub fn verify_around_unrefined<Sys: System + ?Sized>(sys: &Sys, center: &[Interval], rounds: usize) -> Option<Zero> {
     let prec = center.iter().map(|i| i.prec()).max().unwrap_or(128);
     let mut x: Vec<Interval> = center.to_vec();
     for _ in 0..rounds {
@@ -356,7 +366,6 @@ pub fn verify_around<Sys: System + ?Sized>(sys: &Sys, center: &[Interval], round
         let k = krawczyk(sys, &xt, prec).ok()??;
         if xt.iter().zip(&k).all(|(o, i)| o.contains_interior(i)) {
             let enc: Vec<Interval> = k.iter().zip(&xt).map(|(a, b)| a.intersect(b).expect("K ⊆ X")).collect();
-            let enc = refine(sys, enc, prec).ok()?;
             return Some(Zero { enclosure: enc, verified: xt });
         }
         x = k.iter().zip(center).map(|(a, c)| a.hull(c)).collect();

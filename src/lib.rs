@@ -28,6 +28,7 @@ pub mod catalogue;
 pub mod report;
 pub mod verify;
 pub mod orbit_exact;
+pub mod roots;
 pub mod threshold;
 pub mod eigen;
 pub mod orbit_nd;

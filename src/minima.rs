@@ -2,7 +2,8 @@
 //!
 //! Guarantees:
 //! - every reported critical point is a zero of `f'` proved to exist and to be unique in its
-//!   `verified` interval (Krawczyk on `f'` with `f''` enclosed over the box), and lies in
+//!   `verified` interval (Krawczyk on `f'` with `f''` enclosed over the box; for a polynomial
+//!   loss with rational coefficients, an isolating interval from Sturm sequences), and lies in
 //!   `enclosure`; when `point` is exact, exact arithmetic proved `f'(point) = 0`;
 //! - `kind` is `Minimum` only when `f'' > 0` is certified at the point (strict local minimum),
 //!   `Maximum` when `f'' < 0`;
@@ -86,8 +87,14 @@ pub fn exact_zero(loss: &Loss, k: usize, enc: &Interval, verified: &Interval) ->
     None
 }
 
+/// Polynomials of higher degree go to the interval search (Sturm sequences grow quadratically).
+pub const MAX_EXACT_DEGREE: usize = 64;
+
 /// Finds all zeros of `f^(k)` in `domain`; see the module guarantees.
 pub fn derivative_zeros(loss: &Loss, k: usize, domain: &Interval, budget: &Budget) -> ZeroSearch {
+    if let Some(z) = polynomial_derivative_zeros(loss, k, domain) {
+        return z;
+    }
     let sys = DerivativeZeros { loss, k };
     let found = krawczyk::solve(&sys, std::slice::from_ref(domain), budget);
     let recognise = |z: &krawczyk::Zero| -> Zero {
@@ -120,6 +127,40 @@ pub fn derivative_zeros(loss: &Loss, k: usize, domain: &Interval, budget: &Budge
     }
     zeros.sort_by(|a, b| a.enclosure.lo().partial_cmp(b.enclosure.lo()).expect("finite"));
     ZeroSearch { zeros, undecided, boxes: found.boxes }
+}
+
+/// [`derivative_zeros`] for a polynomial loss with rational coefficients (degree at most
+/// [`MAX_EXACT_DEGREE`]): the distinct real roots of `f^(k)` in the closed domain, isolated
+/// exactly and enclosed ([`crate::roots`]); complete, with no search. `None` otherwise (and
+/// when `f^(k)` is identically zero).
+fn polynomial_derivative_zeros(loss: &Loss, k: usize, domain: &Interval) -> Option<ZeroSearch> {
+    if loss.vars.len() != 1 {
+        return None;
+    }
+    let mut g = crate::poly::from_expr(&loss.expr, 0)?;
+    if g.degree()? > MAX_EXACT_DEGREE {
+        return None;
+    }
+    for _ in 0..k {
+        g = g.derivative();
+    }
+    if g.is_zero() {
+        return None;
+    }
+    let prec = domain.prec();
+    let roots = crate::roots::isolated_roots(&g, &domain.lo_rational()?, &domain.hi_rational()?, prec)?;
+    let zeros = roots
+        .into_iter()
+        .map(|r| {
+            let verified = Interval::from_rationals(&r.isolating.0, &r.isolating.1, prec);
+            let point = match exact_zero(loss, k, &r.enclosure, &verified) {
+                Some(c) => Num::from_pipoly(c),
+                None => Num::Enclosed(r.enclosure.clone()),
+            };
+            Zero { point, enclosure: r.enclosure, verified }
+        })
+        .collect();
+    Some(ZeroSearch { zeros, undecided: vec![], boxes: 0 })
 }
 
 /// `f''` at a zero: exact at an exact point, else enclosed over the enclosure.

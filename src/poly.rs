@@ -102,7 +102,7 @@ pub struct Poly {
 }
 
 /// Where a bisection step found the root.
-enum Step {
+pub(crate) enum Step {
     Exact(Q),
     Bracket(Q, Q),
 }
@@ -809,7 +809,7 @@ fn count_closed(s: &Poly, st: &Sturm, a: &Q, b: &Q) -> usize {
 /// Bisection of `[lo, hi]`, where the square-free `s` has exactly one root and, unless an
 /// endpoint is that root, opposite non-zero signs at `lo` and `hi`. Stops when `done(l, h)`
 /// holds for the current bracket `[l, h]` (root strictly inside) or the root is hit.
-fn bisect_until(s: &Poly, lo: &Q, hi: &Q, done: impl Fn(&Q, &Q) -> bool) -> Step {
+pub(crate) fn bisect_until(s: &Poly, lo: &Q, hi: &Q, done: impl Fn(&Q, &Q) -> bool) -> Step {
     let (mut l, mut h) = (lo.clone(), hi.clone());
     let sl = s.sign_at(&l);
     if sl == Ordering::Equal {

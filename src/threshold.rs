@@ -117,6 +117,15 @@ pub fn select_minimum(loss: &Loss, domain: &Interval, near: Option<&Num>, budget
     let (crit, search) = critical_points(loss, domain, budget);
     let mins: Vec<usize> = (0..crit.len()).filter(|&i| crit[i].kind == Kind::Minimum).collect();
     let complete = search.undecided.is_empty();
+    // A critical point where f'' > 0 is not certified (e.g. f'' = 0 exactly, as for x^4 at 0)
+    // may still be a minimum: "no minimum" is then not proved.
+    let degenerate: Vec<String> = crit.iter().filter(|c| c.kind == Kind::Degenerate).map(|c| c.zero.point.describe(20)).collect();
+    if mins.is_empty() && !degenerate.is_empty() {
+        return Err(ThresholdError::Failed(format!(
+            "no local minimum could be certified in the interval {domain}: the search was incomplete (degenerate critical point(s) at {}, where f'' is not certified non-zero, may be minima)",
+            degenerate.join(", ")
+        )));
+    }
     if mins.is_empty() {
         return Err(if complete {
             ThresholdError::NoEvent(format!("there is no local minimum of the loss in the interval {domain} (proved)"))

@@ -184,6 +184,42 @@ fn orbit_certified_next_to_the_edge_of_stability() {
 }
 
 #[test]
+fn orbit_methods_exact_polynomial_and_krawczyk_next_to_the_edge() {
+    // A polynomial loss at a rational eta: the orbit polynomial decides (Sturm).
+    let (code, v) = json_with_code(&["orbit", "(x^2 - 1)^2/4", "--lr", "1 + 1e-12", "--in", "0..2", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["orbits"][0]["method"], "orbit-polynomial");
+    assert_eq!(v["complete"], true);
+    // A transcendental loss: the desingularised (m, s) system certifies the orbit 1e-12 past
+    // eta = 2/f'' = 1 at the minimum -pi/2 of 2 sin(x).
+    let (code, v) = json_with_code(&["orbit", "2*sin(x)", "--lr", "1 + 1e-12", "--in", "-2..-1", "--json"]);
+    assert_eq!(code, 0);
+    let o = &v["orbits"][0];
+    assert_eq!(o["method"], "krawczyk");
+    assert_eq!(o["stable"], "PASS");
+    assert_eq!(v["complete"], true);
+    let (x1, x2) = (f(&o["points"][0][0]["lo"]), f(&o["points"][1][0]["hi"]));
+    let m = -std::f64::consts::FRAC_PI_2;
+    assert!(x1 < m && m < x2 && x2 - x1 < 1e-5, "{x1} {x2}");
+}
+
+/// x^4 has a (degenerate) minimum at 0: f'' = 0 there, so neither "minimum" nor "no minimum"
+/// is proved. Before the exact critical-point path, 0 was not even certified as a critical
+/// point; now it is, and the verbs must say UNDECIDED rather than "no minimum (proved)".
+#[test]
+fn degenerate_critical_point_is_never_proved_not_a_minimum() {
+    for args in [
+        vec!["conditions", "x^4", "--in", "-1..1", "--json"],
+        vec!["conditions", "x^4 + x^6", "--in", "-1/2..1", "--json"],
+        vec!["threshold", "x^4", "--event", "birth", "--in", "-1..1", "--json"],
+    ] {
+        let (code, v) = json_with_code(&args);
+        assert_eq!(code, 3, "{args:?}: {v}");
+        assert_eq!(v["verdict"], "UNDECIDED", "{args:?}");
+    }
+}
+
+#[test]
 fn no_orbit_below_the_edge_of_stability() {
     // eta < 2/f'' = 1: the minimum attracts and no period-2 orbit lies near it.
     let (code, v) = json_with_code(&["orbit", "(x^2 - 1)^2/4", "--lr", "0.9", "--in", "0.5..1.5", "--json"]);

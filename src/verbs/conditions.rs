@@ -289,6 +289,14 @@ pub fn run(req: &ConditionsRequest) -> Result<ConditionsOutput, UserError> {
                     }),
                 }
             }
+            let degenerate: Vec<String> = out.other_critical_points.iter().filter(|c| c.kind.starts_with("degenerate")).map(|c| c.point.to_string()).collect();
+            if minima.is_empty() && !degenerate.is_empty() {
+                return Err(UserError::undecided(format!(
+                    "no local minimum could be certified in the interval {}: degenerate critical point(s) at {} (f'' not certified non-zero) may be minima",
+                    NumJson::enclosed(dom),
+                    degenerate.join(", ")
+                )));
+            }
             if minima.is_empty() && out.complete {
                 return Err(UserError::new(format!(
                     "there is no local minimum of the loss in the interval {} (proved: f' has no zero there that is a minimum)",
@@ -481,11 +489,21 @@ fn theorem1_witnesses(loss: &Loss, z: &Zero, dv: &Derivs, prec: u32) -> Vec<Witn
         // The orbit near the minimum, predicted by the linearised (m, s) system
         // (s ~ 6 f''^2 (eta - eta*) / (eta T) with T = 3f'''^2 - f''f'''') and certified by
         // epsilon-inflation Krawczyk around the prediction; a search near the minimum if that fails.
-        let Some(o) = witness_orbit(loss, &xbar, &eta, &eta_star, &dv.d, prec, d) else { continue };
-        let (x0, x1) = if f3.is_pos() { (&o.0, &o.1) } else { (&o.1, &o.0) };
-        let eps = xbar.sub(x0);
-        let Ok(window_hi) = Interval::from_int(2, prec).div(&f2.sub(&eps.mul(&f3))) else { continue };
-        let ok = eps.mul(&f3).is_pos() && eta_star.certainly_lt(&eta) && eta.certainly_lt(&window_hi);
+        // A coarse certified orbit usually settles the window check; a tight one if it does not.
+        let judge = |o: &(Interval, Interval)| {
+            let (x0, x1) = if f3.is_pos() { (o.0.clone(), o.1.clone()) } else { (o.1.clone(), o.0.clone()) };
+            let eps = xbar.sub(&x0);
+            let window_hi = Interval::from_int(2, prec).div(&f2.sub(&eps.mul(&f3))).ok()?;
+            let ok = eps.mul(&f3).is_pos() && eta_star.certainly_lt(&eta) && eta.certainly_lt(&window_hi);
+            Some((x0, x1, eps, window_hi, ok))
+        };
+        let coarse = witness_orbit(loss, &xbar, &eta, &eta_star, &dv.d, prec, d, false).and_then(|o| judge(&o));
+        let judged = match coarse {
+            Some(j) if j.4 => Some(j),
+            _ => witness_orbit(loss, &xbar, &eta, &eta_star, &dv.d, prec, d, true).and_then(|o| judge(&o)),
+        };
+        let Some((x0, x1, eps, window_hi, ok)) = judged else { continue };
+        let (x0, x1) = (&x0, &x1);
         out.push(WitnessOut {
             lr: NumJson::exact(&eta_q, prec),
             x0: NumJson::enclosed(x0),
@@ -501,7 +519,8 @@ fn theorem1_witnesses(loss: &Loss, z: &Zero, dv: &Derivs, prec: u32) -> Vec<Witn
 /// A certified period-2 orbit `(x1, x2)` straddling the minimum `xbar` at learning rate `eta`
 /// slightly above `eta* = 2/f''`: first by epsilon-inflation Krawczyk around the orbit
 /// predicted by the linearised system, then by a search near the minimum.
-fn witness_orbit(loss: &Loss, xbar: &Interval, eta: &Interval, eta_star: &Interval, d: &[Num], prec: u32, inv: u64) -> Option<(Interval, Interval)> {
+#[allow(clippy::too_many_arguments)]
+fn witness_orbit(loss: &Loss, xbar: &Interval, eta: &Interval, eta_star: &Interval, d: &[Num], prec: u32, inv: u64, tight: bool) -> Option<(Interval, Interval)> {
     use crate::orbit::{period2_orbits, Period2};
     let (f2, f3, f4) = (d[2].to_interval(prec), d[3].to_interval(prec), d[4].to_interval(prec));
     let t1 = f3.sqr().mul_int(3).sub(&f2.mul(&f4));
@@ -513,7 +532,8 @@ fn witness_orbit(loss: &Loss, xbar: &Interval, eta: &Interval, eta_star: &Interv
         let mut dom_r = rug::Float::with_val(prec, xbar.mag());
         dom_r += 1u32;
         let sys = Period2 { loss, eta: eta.clone(), domain: xbar.inflate(&dom_r) };
-        if let Some(z) = crate::krawczyk::verify_around(&sys, &[m_pred, s_pred], 12) {
+        let z = if tight { crate::krawczyk::verify_around(&sys, &[m_pred, s_pred], 12) } else { crate::krawczyk::verify_around_unrefined(&sys, &[m_pred, s_pred], 12) };
+        if let Some(z) = z {
             if z.enclosure[1].is_pos() {
                 if let Ok((x1, x2)) = Period2::points(&z.enclosure[0], &z.enclosure[1]) {
                     if straddles(&x1, &x2) {

@@ -27,6 +27,12 @@ pub struct OrbitRequest {
     pub budget: Budget,
 }
 
+/// Orbits of a polynomial loss at a rational learning rate: the real roots of the orbit
+/// polynomial isolated by Sturm sequences, partners matched by enclosing `F` (exact, complete).
+pub const METHOD_POLY: &str = "orbit-polynomial";
+/// Orbits proved by Krawczyk's operator on the desingularised (m, s) system, by branch and prune.
+pub const METHOD_KRAWCZYK: &str = "krawczyk";
+
 #[derive(Clone, Debug, Serialize)]
 pub struct OrbitOut {
     pub period: usize,
@@ -44,9 +50,13 @@ pub struct OrbitOut {
     /// Why the stability is undecided, when it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stable_reason: Option<String>,
-    /// One variable: the box in (m, s) = ((x1+x2)/2, ((x2-x1)/2)^2) where the orbit is proved
-    /// unique; several: the box in (x1, x2).
+    /// Where the orbit is proved unique. One variable, method "krawczyk": the box in
+    /// (m, s) = ((x1+x2)/2, ((x2-x1)/2)^2); method "orbit-polynomial": two intervals, each
+    /// holding exactly one period-2 point (Sturm). Several variables: the box in (x1, x2).
     pub unique_in: Vec<NumJson>,
+    /// How existence and uniqueness were proved ([`METHOD_POLY`] or [`METHOD_KRAWCZYK`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<&'static str>,
     /// Exact algebraic forms of the points (polynomial losses at a rational learning rate).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exact: Option<Vec<Option<crate::orbit_exact::Algebraic>>>,
@@ -167,44 +177,75 @@ pub fn run(req: &OrbitRequest) -> Result<OrbitOutput, UserError> {
         return Ok(run_nd(req, &eta));
     }
     let domain = &req.domain[0];
-    let search = period2_orbits(loss, &eta, domain, &req.budget);
+    let exact_poly = req.lr.exact().and_then(|eta| crate::orbit_exact::orbit_polynomial(loss, eta));
+    // Polynomial loss, rational eta: the orbit polynomial decides everything exactly (Sturm);
+    // otherwise (or if a partner cannot be told apart) the Krawczyk search over (m, s).
+    let by_poly = match (&exact_poly, req.lr.exact()) {
+        (Some(p), Some(eta_q)) => crate::orbit_exact::orbits_from_polynomial(loss, p, eta_q, domain, prec),
+        _ => None,
+    };
+    let search = match by_poly {
+        Some(_) => None,
+        None => Some(period2_orbits(loss, &eta, domain, &req.budget)),
+    };
     let fixed = derivative_zeros(loss, 1, domain, &req.budget);
+    let search_undecided = search.as_ref().map_or(&[][..], |s| &s.undecided[..]);
     let mut out = OrbitOutput {
         loss: loss.source.clone(),
         lr: NumJson::from_num(&req.lr, prec),
         domain: vec![NumJson::enclosed(domain)],
         orbits: vec![],
         fixed_points: vec![],
-        complete: search.undecided.is_empty() && fixed.undecided.is_empty(),
+        complete: search_undecided.is_empty() && fixed.undecided.is_empty(),
         undecided: vec![],
-        boxes: search.boxes + fixed.boxes,
+        boxes: search.as_ref().map_or(0, |s| s.boxes) + fixed.boxes,
         prec,
         orbit_polynomial: None,
         orbit_points_in_interval: None,
     };
-    let exact_poly = req.lr.exact().and_then(|eta| crate::orbit_exact::orbit_polynomial(loss, eta));
-    let exact_factors = match (&exact_poly, search.orbits.is_empty()) {
+    // (enclosures of x1, x2, multiplier, uniqueness regions, method, isolating intervals)
+    type Found = (Interval, Interval, Interval, Vec<Interval>, &'static str, Option<[(num_rational::BigRational, num_rational::BigRational); 2]>);
+    let found: Vec<Found> = match (&by_poly, &search) {
+        (Some((orbits, _)), _) => orbits
+            .iter()
+            .map(|o| {
+                let iso = o.isolating.iter().map(|(lo, hi)| Interval::from_rationals(lo, hi, prec)).collect();
+                (o.x1.clone(), o.x2.clone(), o.multiplier.clone(), iso, METHOD_POLY, Some(o.isolating.clone()))
+            })
+            .collect(),
+        (None, Some(s)) => s.orbits.iter().map(|o| (o.x1.clone(), o.x2.clone(), o.multiplier.clone(), o.verified.to_vec(), METHOD_KRAWCZYK, None)).collect(),
+        (None, None) => unreachable!("one of the two paths ran"),
+    };
+    let exact_factors = match (&exact_poly, found.is_empty()) {
         (Some(p), false) => crate::orbit_exact::factors(p),
         _ => vec![],
     };
     if let Some(p) = &exact_poly {
         out.orbit_polynomial = Some(p.to_string());
-        out.orbit_points_in_interval = crate::orbit_exact::count_orbit_points(p, domain);
+        out.orbit_points_in_interval = match &by_poly {
+            Some((_, count)) => Some(*count),
+            None => crate::orbit_exact::count_orbit_points(p, domain),
+        };
     }
-    for o in &search.orbits {
+    for (x1, x2, mu, unique_in, method, iso) in &found {
         out.orbits.push(OrbitOut {
             period: 2,
-            points: vec![vec![NumJson::enclosed(&o.x1)], vec![NumJson::enclosed(&o.x2)]],
-            multiplier: Some(NumJson::enclosed(&o.multiplier)),
+            points: vec![vec![NumJson::enclosed(x1)], vec![NumJson::enclosed(x2)]],
+            multiplier: Some(NumJson::enclosed(mu)),
             eigenvalues: None,
-            stable: stable_verdict(o.stability()),
+            stable: stable_verdict(stability_sign(mu)),
             stable_reason: None,
-            unique_in: o.verified.iter().map(NumJson::enclosed).collect(),
-            exact: exact_poly.as_ref().map(|p| {
-                vec![
-                    crate::orbit_exact::exact_point_with(p, &exact_factors, &o.x1),
-                    crate::orbit_exact::exact_point_with(p, &exact_factors, &o.x2),
-                ]
+            unique_in: unique_in.iter().map(NumJson::enclosed).collect(),
+            method: Some(method),
+            exact: exact_poly.as_ref().map(|p| match iso {
+                Some([(l1, h1), (l2, h2)]) => vec![
+                    crate::orbit_exact::exact_point_isolated(&exact_factors, l1, h1, x1),
+                    crate::orbit_exact::exact_point_isolated(&exact_factors, l2, h2, x2),
+                ],
+                None => vec![
+                    crate::orbit_exact::exact_point_with(p, &exact_factors, x1),
+                    crate::orbit_exact::exact_point_with(p, &exact_factors, x2),
+                ],
             }),
         });
     }
@@ -219,7 +260,7 @@ pub fn run(req: &OrbitRequest) -> Result<OrbitOutput, UserError> {
             stable: stable_verdict(stability_sign(&mult)),
         });
     }
-    for u in search.undecided.iter().chain(&fixed.undecided) {
+    for u in search_undecided.iter().chain(&fixed.undecided) {
         out.undecided.push(RegionOut { region: u.region.iter().map(NumJson::enclosed).collect(), reason: u.reason.clone() });
     }
     Ok(out)
@@ -252,6 +293,7 @@ fn run_nd(req: &OrbitRequest, eta: &Interval) -> OrbitOutput {
                     stable,
                     stable_reason,
                     unique_in: boxes(&o.verified),
+                    method: Some(METHOD_KRAWCZYK),
                     exact: None,
                 }
             })
