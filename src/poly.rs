@@ -622,28 +622,36 @@ impl Poly {
         if self.is_zero() {
             return None;
         }
-        let s = self.squarefree();
-        let (_, prim) = s.primitive_integer();
-        let a = Q::from_integer(prim.last().expect("non-zero").abs());
-        let b = s.real_roots_bound();
-        let mut out = Vec::new();
-        for (lo, hi) in isolate_squarefree(&s, &-b.clone(), &b) {
-            if lo == hi {
-                out.push(lo);
-                continue;
-            }
-            match bisect_until(&s, &lo, &hi, |l, h| (h - l) * &a < qi(1)) {
-                Step::Exact(r) => out.push(r),
-                Step::Bracket(l, h) => {
-                    let k = Q::from_integer((&l * &a).ceil().to_integer()) / &a;
-                    if k <= h && s.sign_at(&k) == Ordering::Equal {
-                        out.push(k);
-                    }
+        Some(rational_roots_squarefree(&self.squarefree()))
+    }
+}
+
+/// [`Poly::rational_roots`] of a square-free non-zero `s` (the caller has taken the
+/// square-free part already).
+fn rational_roots_squarefree(s: &Poly) -> Vec<Q> {
+    let (_, prim) = s.primitive_integer();
+    let a = Q::from_integer(prim.last().expect("non-zero").abs());
+    let b = s.real_roots_bound();
+    let mut out = Vec::new();
+    for (lo, hi) in isolate_squarefree(s, &-b.clone(), &b) {
+        if lo == hi {
+            out.push(lo);
+            continue;
+        }
+        match bisect_until(s, &lo, &hi, |l, h| (h - l) * &a < qi(1)) {
+            Step::Exact(r) => out.push(r),
+            Step::Bracket(l, h) => {
+                let k = Q::from_integer((&l * &a).ceil().to_integer()) / &a;
+                if k <= h && s.sign_at(&k) == Ordering::Equal {
+                    out.push(k);
                 }
             }
         }
-        Some(out)
     }
+    out
+}
+
+impl Poly {
 
     // ------------------------------------------------------------------ exact low degree
 
@@ -742,7 +750,7 @@ impl Poly {
         }
         let mut rest = self.squarefree().monic();
         let mut out = Vec::new();
-        for r in rest.rational_roots().expect("non-zero") {
+        for r in rational_roots_squarefree(&rest) {
             let lin = Poly::from_coeffs(vec![-r, qi(1)]);
             rest = rest.div_exact(&lin).expect("x - r divides p when p(r) = 0");
             out.push(lin);
