@@ -152,7 +152,7 @@ enum Verb {
         #[arg(long, value_name = "diag:S1,S2,...")]
         c: Option<String>,
         /// mf: the scale alpha of the quasi-symmetric minimum (alpha X0, X0/alpha) (default 1).
-        #[arg(long, value_name = "A")]
+        #[arg(long, value_name = "A", allow_hyphen_values = true)]
         alpha: Option<String>,
         /// The learning rate eta (exact, e.g. 1.05 or 2/3 + 1e-12).
         #[arg(long, value_name = "ETA", allow_hyphen_values = true)]

@@ -360,3 +360,51 @@ pub fn run(req: &Theorem6Request) -> Result<Theorem6Output, UserError> {
     };
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn qm(v: &[i64], rows: usize, cols: usize, den: i64) -> QMat {
+        (0..rows).map(|i| (0..cols).map(|j| Q::new(v[i * cols + j].into(), den.into())).collect()).collect()
+    }
+
+    /// A random rational minimiser: never a FAIL of eq. (17) (the theorem is true), the Remark
+    /// always holds exactly, and with the hypotheses proved the value is certified positive and
+    /// agrees with the closed form (160).
+    fn check_random(y: QMat, z: QMat) {
+        let out = run(&Theorem6Request { y, z, c: None, prec: 128 }).unwrap();
+        assert_eq!(out.remark.verdict, Verdict::Pass, "{}", out.remark.reason);
+        assert_ne!(out.theorem6.verdict, Verdict::Fail, "{}", out.theorem6.reason);
+        assert_ne!(out.paper_delta.verdict, Verdict::Fail, "{}", out.paper_delta.reason);
+        let hyps = out.hypotheses.iter().all(|(_, h)| h.verdict == Verdict::Pass);
+        if hyps && out.lambda_max_multiplicity == 1 {
+            assert_eq!(out.theorem6.verdict, Verdict::Pass, "{}", out.theorem6.reason);
+            let (v, c) = (out.theorem6.value.unwrap(), out.closed_form_160.unwrap());
+            let (vl, vh): (f64, f64) = (v.lo.parse().unwrap(), v.hi.parse().unwrap());
+            let (cl, ch): (f64, f64) = (c.lo.parse().unwrap(), c.hi.parse().unwrap());
+            assert!(vl <= ch * (1.0 + 1e-12) + 1e-12 && cl <= vh * (1.0 + 1e-12) + 1e-12, "value {v} vs (160) {c}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn random_2x2_minimisers(y in proptest::collection::vec(-4i64..5, 4), z in proptest::collection::vec(-4i64..5, 4), den in 1i64..4) {
+            check_random(qm(&y, 2, 2, den), qm(&z, 2, 2, 1));
+        }
+        #[test]
+        fn random_rectangular_minimisers(y in proptest::collection::vec(-3i64..4, 6), z in proptest::collection::vec(-3i64..4, 4)) {
+            // Y 3x2, Z 2x2 (m = 3, p = 2, q = 2).
+            check_random(qm(&y, 3, 2, 1), qm(&z, 2, 2, 1));
+        }
+    }
+
+    #[test]
+    fn not_a_minimiser_is_an_input_error() {
+        let y = qm(&[1, 0, 0, 1], 2, 2, 1);
+        let c = qm(&[2, 0, 0, 1], 2, 2, 1);
+        assert!(run(&Theorem6Request { y: y.clone(), z: y, c: Some(c), prec: 128 }).is_err());
+    }
+}
