@@ -297,7 +297,8 @@ pub enum Task {
     /// printed-delta or hypotheses.
     MfTheorem6 { y: String, z: String, c: Option<String>, judge: String },
     /// Matrix factorisation orbit (Observations 1, 2): `judge` is stable (default, with
-    /// `stable`), eq164, eq202 or eq203.
+    /// `stable`), eq164, eq202, eq203 or q-orbit (the assumption of J.2:
+    /// `Q(γ2, γ2) Q(γ1, γ1)` has its eigenvalues in the open unit disc).
     MfOrbit { c: String, lr: String, alpha: Option<String>, stable: Option<bool>, judge: String },
     Threshold {
         loss: Loss,
@@ -430,8 +431,8 @@ pub fn prepare(c: &Check) -> Result<Task, UserError> {
         }
         "mf-orbit" => {
             let judge = c.judge.clone().unwrap_or_else(|| "stable".into());
-            if !["stable", "eq164", "eq202", "eq203"].contains(&judge.as_str()) {
-                return Err(UserError::new(format!("unknown judge '{judge}' for mf-orbit (stable, eq164, eq202, eq203)")));
+            if !["stable", "eq164", "eq202", "eq203", "q-orbit"].contains(&judge.as_str()) {
+                return Err(UserError::new(format!("unknown judge '{judge}' for mf-orbit (stable, eq164, eq202, eq203, q-orbit)")));
             }
             if judge == "stable" && c.stable.is_none() {
                 return Err(UserError::new("an mf-orbit check judged on 'stable' needs the field 'stable'"));
@@ -580,6 +581,17 @@ pub fn execute(task: Task, prec: u32, budget: Budget) -> Result<(Verdict, String
                         (if ok { Verdict::Pass } else { Verdict::Fail }, format!("{judge} exact identity: {ok}; w = {}, {}", q.w[0], q.w[1]))
                     }
                     None => (Verdict::Undecided, "no Q matrix (needs d >= 2 and an exact learning rate)".into()),
+                },
+                "q-orbit" => match out.q_matrix.as_ref().and_then(|q| q.at_orbit.as_ref()) {
+                    Some(a) => (
+                        match a.product_schur_cohn_stable {
+                            Some(true) => Verdict::Pass,
+                            Some(false) => Verdict::Fail,
+                            None => Verdict::Undecided,
+                        },
+                        format!("Q(γ2,γ2) Q(γ1,γ1) (J.2, exact at γ² = {}, {}): characteristic polynomial {}; Schur–Cohn stable: {:?}", a.gamma_sq[0], a.gamma_sq[1], a.product_charpoly, a.product_schur_cohn_stable),
+                    ),
+                    None => (Verdict::Undecided, "Q at the orbit needs a rational orbit (sqrt((1 + K)^2 - 4) rational) and d >= 2".into()),
                 },
                 "eq164" => {
                     let v = out.orbits.iter().fold(if out.orbits.is_empty() { Verdict::Undecided } else { Verdict::Pass }, |v, o| {
