@@ -318,7 +318,11 @@ fn lift(
         res.stable_reason = "an eigenvalue cluster lies outside the closed unit disc: unstable".into();
     } else if near_one == m_sym && others_inside {
         res.stable = Verdict::Pass;
-        res.stable_reason = format!("the clusters holding 1 contain exactly {m_sym} eigenvalues (all equal to 1 by the symmetry family) and every other eigenvalue has |λ| < 1: transversally stable");
+        res.stable_reason = if m_sym == 0 {
+            "every eigenvalue has |λ| < 1 (d = 1: no symmetry family): stable".to_string()
+        } else {
+            format!("the clusters holding 1 contain exactly {m_sym} eigenvalues (all equal to 1 by the symmetry family) and every other eigenvalue has |λ| < 1: transversally stable")
+        };
     } else {
         res.stable_reason = format!("{near_one} eigenvalue(s) in the clusters holding 1 (symmetry forces {m_sym}); others inside the unit disc: {others_inside}");
     }

@@ -401,6 +401,17 @@ mod tests {
         }
     }
 
+    /// A repeated top singular value: the hypothesis fails exactly, the top Hessian eigenvalue
+    /// is double, no leading eigenvector is claimed, and the verdict is not PASS.
+    #[test]
+    fn repeated_top_singular_value_is_not_judged() {
+        let out = run(&Theorem6Request { y: qm(&[1, 0, 0, 1], 2, 2, 1), z: qm(&[2, 0, 0, 1], 2, 2, 1), c: None, prec: 128 }).unwrap();
+        assert_eq!(out.hypotheses[0].1.verdict, Verdict::Fail);
+        assert_eq!(out.lambda_max_multiplicity, 2);
+        assert_eq!(out.theorem6.verdict, Verdict::Undecided);
+        assert!(out.eigenvector.is_none());
+    }
+
     #[test]
     fn not_a_minimiser_is_an_input_error() {
         let y = qm(&[1, 0, 0, 1], 2, 2, 1);
