@@ -433,8 +433,14 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
         }
         Verb::Conditions { loss, params, at, inside, base, target, model, c, y, z, p, q, budget, common } => {
             let prec = input::check_prec(common.prec)?;
+            if model.is_none() && (y.is_some() || z.is_some() || c.is_some()) {
+                return Err(UserError::new("--y, --z and --c belong to --model mf"));
+            }
             if let Some(name) = &model {
                 verbs::mf::check_model(name)?;
+                if loss.is_some() || base.is_some() || inside.is_some() || at.is_some() {
+                    return Err(UserError::new("conditions --model mf takes no LOSS, --base, --in or --at (the point is --y, --z)"));
+                }
                 let (Some(y), Some(z)) = (&y, &z) else {
                     return Err(UserError::new("conditions --model mf needs the minimiser --y M --z M"));
                 };
@@ -500,6 +506,9 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
                 print(&out, common.json);
                 let v = out.orbits.iter().fold(eoscert::verdict::Verdict::Pass, |v, o| v.and(o.stable));
                 return Ok(if out.orbits.is_empty() { ExitCode::from(3) } else { verdict_code(v) });
+            }
+            if c.is_some() || alpha.is_some() {
+                return Err(UserError::new("--c and --alpha belong to --model mf"));
             }
             let loss = loss.ok_or_else(|| UserError::new("orbit needs a LOSS expression (or --model mf)"))?;
             let l = input::parse_loss(&loss, &params, vars.as_deref())?;

@@ -150,6 +150,9 @@ fn bad_input_exits_2_with_one_sentence() {
         vec!["orbit", "--model", "mf", "--c", "diag:1/2,1", "--lr", "1.05"],
         vec!["orbit", "--model", "mf", "--lr", "1.05"],
         vec!["orbit", "--model", "mf", "--c", "diag:1,1/2", "--lr", "1.05", "--alpha", "-1"],
+        vec!["orbit", "(x^2-1)^2/4", "--c", "diag:1,1/2", "--lr", "1.05"],
+        vec!["conditions", "(x^2-1)^2/4", "--y", "[[1]]", "--z", "[[1]]"],
+        vec!["conditions", "(x^2-1)^2/4", "--model", "mf", "--y", "[[1]]", "--z", "[[1]]"],
     ] {
         let (code, out, err) = eoscert(&args);
         assert_eq!(code, Some(2), "{args:?}: {out} {err}");
