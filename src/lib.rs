@@ -33,3 +33,4 @@ pub mod threshold;
 pub mod eigen;
 pub mod orbit_nd;
 pub mod simulate;
+pub mod mf;

@@ -87,7 +87,8 @@ enum Verb {
         eoscert conditions '(x^2 - 1)^2/4' --in 0..2\n  \
         eoscert conditions '2*sin(x)' --at x=-pi/2\n  \
         eoscert conditions --base 'tanh(x)' --target 1/2 --in -2..2\n  \
-        eoscert conditions '(exp(x) - 2)^2' --in -1..2 --json")]
+        eoscert conditions '(exp(x) - 2)^2' --in -1..2 --json\n  \
+        eoscert conditions --model mf --y '[[2,1],[0,1]]' --z '[[1,0],[1,3]]'")]
     Conditions {
         /// The loss (omit it when --base/--target give a squared loss (G - Y)^2).
         loss: Option<String>,
@@ -106,6 +107,18 @@ enum Verb {
         /// The target Y of a squared loss (G - Y)^2.
         #[arg(long, requires = "base", value_name = "Y", allow_hyphen_values = true)]
         target: Option<String>,
+        /// A built-in model instead of a loss: mf (Theorem 6 at the minimiser --y, --z).
+        #[arg(long, value_name = "NAME")]
+        model: Option<String>,
+        /// mf: the target C, diag:s1,s2,... or '[[..],[..]]' (default Y Z^T).
+        #[arg(long, value_name = "C")]
+        c: Option<String>,
+        /// mf: the factor Y (m×p), e.g. '[[2,0],[0,1]]'; the loss is |Y Z^T - C|_F^2/2.
+        #[arg(long, value_name = "M", allow_hyphen_values = true)]
+        y: Option<String>,
+        /// mf: the factor Z (q×p).
+        #[arg(long, value_name = "M", allow_hyphen_values = true)]
+        z: Option<String>,
         /// Proposition 2 (composition rule): the inner function p (with --q and --at).
         #[arg(long, requires = "q", value_name = "P", allow_hyphen_values = true)]
         p: Option<String>,
@@ -121,10 +134,26 @@ enum Verb {
     #[command(after_help = "Examples:\n  \
         eoscert orbit '(x^2 - 1)^2/4' --lr 1.05 --in 0..2\n  \
         eoscert orbit '(x^2 - 1)^2/4' --lr '1 + 1e-12' --in 0..2\n  \
-        eoscert orbit '2*sin(x)' --lr 1.05 --in -3..0 --json")]
+        eoscert orbit '2*sin(x)' --lr 1.05 --in -3..0 --json\n  \
+        eoscert orbit --model mf --c diag:1,1/2 --lr 1.05 --alpha 4/5")]
     Orbit {
-        #[command(flatten)]
-        loss: LossArgs,
+        /// The loss expression (omit it with --model mf).
+        loss: Option<String>,
+        /// A named parameter, NAME=VALUE (exact; repeatable).
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        /// The variables in order, e.g. --vars x,y.
+        #[arg(long)]
+        vars: Option<String>,
+        /// A built-in model instead of a loss: mf (Observations 1 and 2, diagonal --c).
+        #[arg(long, value_name = "NAME")]
+        model: Option<String>,
+        /// mf: the target, diag:s1,s2,... (s1 the largest eigenvalue sigma_1^2).
+        #[arg(long, value_name = "diag:S1,S2,...")]
+        c: Option<String>,
+        /// mf: the scale alpha of the quasi-symmetric minimum (alpha X0, X0/alpha) (default 1).
+        #[arg(long, value_name = "A", allow_hyphen_values = true)]
+        alpha: Option<String>,
         /// The learning rate eta (exact, e.g. 1.05 or 2/3 + 1e-12).
         #[arg(long, value_name = "ETA", allow_hyphen_values = true)]
         lr: String,
@@ -402,8 +431,23 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             print(&out, common.json);
             Ok(ExitCode::SUCCESS)
         }
-        Verb::Conditions { loss, params, at, inside, base, target, p, q, budget, common } => {
+        Verb::Conditions { loss, params, at, inside, base, target, model, c, y, z, p, q, budget, common } => {
             let prec = input::check_prec(common.prec)?;
+            if model.is_none() && (y.is_some() || z.is_some() || c.is_some()) {
+                return Err(UserError::new("--y, --z and --c belong to --model mf"));
+            }
+            if let Some(name) = &model {
+                verbs::mf::check_model(name)?;
+                if loss.is_some() || base.is_some() || inside.is_some() || at.is_some() {
+                    return Err(UserError::new("conditions --model mf takes no LOSS, --base, --in or --at (the point is --y, --z)"));
+                }
+                let (Some(y), Some(z)) = (&y, &z) else {
+                    return Err(UserError::new("conditions --model mf needs the minimiser --y M --z M"));
+                };
+                let out = verbs::mf::theorem6(y, z, c.as_deref(), prec)?;
+                print(&out, common.json);
+                return Ok(verdict_code(out.theorem6.verdict));
+            }
             if let (Some(p), Some(q)) = (&p, &q) {
                 let at = at.ok_or_else(|| UserError::new("Proposition 2 needs --at x=V (the point of p)"))?;
                 let out = verbs::conditions::run_prop2(p, q, &at, &params, prec)?;
@@ -450,9 +494,24 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             print(&out, common.json);
             Ok(verdict_code(out.verdict))
         }
-        Verb::Orbit { loss, lr, inside, budget, common } => {
+        Verb::Orbit { loss, params, vars, model, c, alpha, lr, inside, budget, common } => {
             let prec = input::check_prec(common.prec)?;
-            let l = input::parse_loss(&loss.loss, &loss.params, loss.vars.as_deref())?;
+            if let Some(name) = &model {
+                verbs::mf::check_model(name)?;
+                if loss.is_some() || inside.is_some() {
+                    return Err(UserError::new("orbit --model mf takes no LOSS and no --in (the reduced system fixes its interval)"));
+                }
+                let c = c.ok_or_else(|| UserError::new("orbit --model mf needs the target --c diag:s1,s2,..."))?;
+                let out = verbs::mf::orbit(&c, &lr, alpha.as_deref(), prec, budget.budget(prec))?;
+                print(&out, common.json);
+                let v = out.orbits.iter().fold(eoscert::verdict::Verdict::Pass, |v, o| v.and(o.stable));
+                return Ok(if out.orbits.is_empty() { ExitCode::from(3) } else { verdict_code(v) });
+            }
+            if c.is_some() || alpha.is_some() {
+                return Err(UserError::new("--c and --alpha belong to --model mf"));
+            }
+            let loss = loss.ok_or_else(|| UserError::new("orbit needs a LOSS expression (or --model mf)"))?;
+            let l = input::parse_loss(&loss, &params, vars.as_deref())?;
             let lr = input::parse_value(&lr, prec, "--lr")?;
             let domain = input::parse_box_for(&l, inside.as_deref().unwrap_or("-10..10"), prec, "--in")?;
             let req = verbs::orbit::OrbitRequest { loss: l, lr, domain, prec, budget: budget.budget(prec) };

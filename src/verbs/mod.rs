@@ -4,6 +4,7 @@
 pub mod conditions;
 pub mod eval;
 pub mod input;
+pub mod mf;
 pub mod orbit;
 pub mod prove;
 pub mod run;

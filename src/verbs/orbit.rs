@@ -95,7 +95,7 @@ impl fmt::Display for EigenJson {
 /// The eigenvalue enclosures of `clusters`, one entry per eigenvalue. A cluster holding one
 /// eigenvalue in a region symmetric about the real axis holds a real one (the conjugate of a
 /// non-real eigenvalue of a real matrix would be a second), reported as a real interval.
-fn eigen_json(clusters: &[crate::eigen::Cluster]) -> Vec<EigenJson> {
+pub fn eigen_json(clusters: &[crate::eigen::Cluster]) -> Vec<EigenJson> {
     let mut out = vec![];
     for c in clusters {
         let boxes: Vec<(Interval, Interval)> = c.discs.iter().map(|d| (d.re.inflate(&d.rad), d.im.inflate(&d.rad))).collect();
