@@ -96,10 +96,18 @@ pub struct Check {
     pub outcome: Option<String>,
     #[serde(default)]
     pub period: Option<usize>,
+    /// For `manifold` and `lemma2`: the claimed truth (the point is in Damian et al.'s M;
+    /// Lemma 2's condition holds at the start).
+    #[serde(default)]
+    pub holds: Option<bool>,
+    /// For `manifold-curve`: the curve, `x=EXPR,y=EXPR` in the parameter named by `over`.
+    #[serde(default)]
+    pub curve: Option<String>,
 }
 
 /// The kinds of check the runner knows.
-pub const KINDS: [&str; 8] = ["conditions", "orbit", "orbit-stable", "inequality", "derivative", "prop2", "threshold", "simulate"];
+pub const KINDS: [&str; 11] =
+    ["conditions", "orbit", "orbit-stable", "inequality", "derivative", "prop2", "threshold", "simulate", "manifold", "manifold-curve", "lemma2"];
 
 /// The judged outcome of one check.
 #[derive(Clone, Debug, Serialize)]
@@ -183,6 +191,9 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
         "prop2" => &["p", "q", "at", "params"],
         "threshold" => &["loss", "params", "event", "near", "lr_range", "in", "value", "minpoly"],
         "simulate" => &["loss", "params", "lr", "init", "steps", "outcome", "period"],
+        "manifold" => &["loss", "params", "at", "lr", "holds"],
+        "manifold-curve" => &["loss", "params", "lr", "curve", "over", "inequality"],
+        "lemma2" => &["params", "at", "lr", "steps", "holds"],
         _ => return None,
     })
 }
@@ -279,6 +290,8 @@ pub enum Task {
     Inequality { diff: Loss, op: crate::prove::Op, text: String, over: Vec<crate::prove::BoxRange> },
     Derivative { loss: Loss, at: Vec<Num>, order: usize, claimed: Num },
     Prop2 { p: String, q: String, at: String, params: Vec<String> },
+    /// Damian et al.'s manifold (points, curves) and Chen & Bruna's Lemma 2.
+    Manifold(crate::manifold::check::ManifoldTask),
     /// A floating-point experiment: CONSISTENT or INCONSISTENT, never PASS.
     Simulate { request: verbs::simulate::SimulateRequest, outcome: Option<String>, period: Option<usize> },
     Threshold {
@@ -397,6 +410,7 @@ pub fn prepare(c: &Check) -> Result<Task, UserError> {
                 _ => return Err(UserError::new("a 'simulate' check runs one simulation")),
             }
         }
+        "manifold" | "manifold-curve" | "lemma2" => Task::Manifold(crate::manifold::check::prepare(c)?),
         other => return Err(UserError::new(format!("unknown kind '{other}'"))),
     })
 }
@@ -493,6 +507,7 @@ pub fn execute(task: Task, prec: u32, budget: Budget) -> Result<(Verdict, String
             let (v, r) = compare_claimed(&d, &claimed, prec);
             Ok((v, format!("f^({order}) = {d}; claimed {}: {r}", crate::numfmt::NumJson::from_num(&claimed, prec)), json(&out)))
         }
+        Task::Manifold(t) => crate::manifold::check::execute(t, prec),
         Task::Prop2 { p, q, at, params } => {
             let out = verbs::conditions::run_prop2(&p, &q, &at, &params, prec)?;
             Ok((out.verdict, out.reason.clone(), json(&out)))

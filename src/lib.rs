@@ -32,3 +32,5 @@ pub mod threshold;
 pub mod eigen;
 pub mod orbit_nd;
 pub mod simulate;
+pub mod manifold;
+pub mod lemma2;
