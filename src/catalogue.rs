@@ -106,8 +106,9 @@ pub struct Check {
 }
 
 /// The kinds of check the runner knows.
-pub const KINDS: [&str; 11] =
-    ["conditions", "orbit", "orbit-stable", "inequality", "derivative", "prop2", "threshold", "simulate", "manifold", "manifold-curve", "lemma2"];
+pub const KINDS: [&str; 12] = [
+    "conditions", "orbit", "orbit-stable", "inequality", "derivative", "prop2", "threshold", "simulate", "manifold", "manifold-curve", "lemma2", "neuron-decay",
+];
 
 /// The judged outcome of one check.
 #[derive(Clone, Debug, Serialize)]
@@ -194,6 +195,7 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
         "manifold" => &["loss", "params", "at", "lr", "holds"],
         "manifold-curve" => &["loss", "params", "lr", "curve", "over", "inequality"],
         "lemma2" => &["params", "at", "lr", "steps", "holds"],
+        "neuron-decay" => &["params", "lr", "steps"],
         _ => return None,
     })
 }
@@ -410,7 +412,7 @@ pub fn prepare(c: &Check) -> Result<Task, UserError> {
                 _ => return Err(UserError::new("a 'simulate' check runs one simulation")),
             }
         }
-        "manifold" | "manifold-curve" | "lemma2" => Task::Manifold(crate::manifold::check::prepare(c)?),
+        "manifold" | "manifold-curve" | "lemma2" | "neuron-decay" => Task::Manifold(crate::manifold::check::prepare(c)?),
         other => return Err(UserError::new(format!("unknown kind '{other}'"))),
     })
 }

@@ -34,3 +34,4 @@ pub mod orbit_nd;
 pub mod simulate;
 pub mod manifold;
 pub mod lemma2;
+pub mod neuron_decay;

@@ -1,7 +1,8 @@
 //! Check-file kinds for Chen & Bruna §4.2 and §6.2 that the older kinds cannot express:
 //! `manifold` (is a rational point in Damian et al.'s `M`?), `manifold-curve` (is `M ∩ curve`
 //! the claimed set?) and `lemma2` (does Lemma 2's condition hold at a start, and do `x, y` stay
-//! positive for the given number of steps?).
+//! positive for the given number of steps?), and `neuron-decay` (Theorem 4's bound on `w_y`
+//! against a simulated single-neuron trajectory: CONSISTENT or INCONSISTENT only).
 //!
 //! Guarantee: inputs are parsed here once ([`prepare`], input errors only); verdicts come from
 //! [`super::point_membership`], [`super::curve::judge_curve`] and [`crate::lemma2`] and are
@@ -27,6 +28,18 @@ pub enum ManifoldTask {
     Point { loss: Loss, at: Vec<Q>, eta: Q, holds: bool },
     Curve { loss: Loss, coords: Vec<Laurent>, lo: Q, hi: Option<Q>, eta: Q, claim: Laurent, op: Op },
     Lemma2 { loss: Loss, x0: Q, y0: Q, mu: Q, eta: Q, steps: usize, holds: bool },
+    NeuronDecay { k: f64, eps: f64, alpha0: f64, rate: f64, steps: usize },
+}
+
+/// A named parameter's value rounded to f64 (for the floating-point experiment only).
+fn param_f64(c: &Check, name: &str, default: Option<f64>) -> Result<f64, UserError> {
+    match input::parse_params(&c.params)?.into_iter().find(|(n, _)| n == name) {
+        Some((_, e)) => {
+            let v = crate::eval::const_value(&e, 128).map_err(|er| UserError::new(format!("parameter {name}: {er}")))?;
+            Ok(v.to_interval(128).mid().to_f64())
+        }
+        None => default.ok_or_else(|| UserError::new(format!("a 'neuron-decay' check needs the parameter {name}"))),
+    }
 }
 
 fn need<'a>(v: &'a Option<String>, field: &str, kind: &str) -> Result<&'a str, UserError> {
@@ -41,6 +54,16 @@ fn exact(s: &str, what: &str) -> Result<Q, UserError> {
 /// Parses a check of kind `manifold`, `manifold-curve` or `lemma2`.
 pub fn prepare(c: &Check) -> Result<ManifoldTask, UserError> {
     let kind = c.kind.as_str();
+    if kind == "neuron-decay" {
+        let k = input::parse_value(need(&c.lr, "lr", kind)?, 128, "lr")?.to_interval(128).mid().to_f64();
+        return Ok(ManifoldTask::NeuronDecay {
+            k,
+            eps: param_f64(c, "eps", None)?,
+            alpha0: param_f64(c, "alpha0", None)?,
+            rate: param_f64(c, "rate", Some(0.030))?,
+            steps: c.steps.unwrap_or(400),
+        });
+    }
     let eta = exact(need(&c.lr, "lr", kind)?, "lr")?;
     let holds = || c.holds.ok_or_else(|| UserError::new(format!("a '{kind}' check needs 'holds' (the claimed truth)")));
     Ok(match kind {
@@ -130,6 +153,14 @@ pub fn execute(t: ManifoldTask, prec: u32) -> Result<(Verdict, String, serde_jso
             };
             let out = serde_json::json!({ "condition": json(&cond), "trajectory": json(&traj) });
             Ok((v, format!("{what}; {run}"), out))
+        }
+        ManifoldTask::NeuronDecay { k, eps, alpha0, rate, steps } => {
+            let r = crate::neuron_decay::run(k, eps, alpha0, rate, steps).map_err(UserError::new)?;
+            let (v, why) = match r.violated_at {
+                Some(t) => (Verdict::Inconsistent, format!("simulated (f64): |w_y| = {:.3e} >= bound {:.3e} at step {t} (T1 = {})", r.at.1, r.at.2, r.t1)),
+                None => (Verdict::Consistent, format!("simulated (f64): |w_y| below the bound at every step from T1 + 4 = {} to {steps} (smallest bound/|w_y| = {:.3e})", r.t1 + 4, r.min_margin)),
+            };
+            Ok((v, why, json(&r)))
         }
     }
 }
