@@ -97,12 +97,12 @@ pub fn prepare(c: &Check) -> Result<ManifoldTask, UserError> {
             ManifoldTask::Curve { loss, coords, lo, hi, eta, claim, op }
         }
         "lemma2" => {
-            let loss = input::parse_loss("(x*y - mu)^2/2", &c.params, Some("x,y"))?;
             let mu = input::parse_params(&c.params)?
                 .into_iter()
                 .find(|(n, _)| n == "mu")
                 .and_then(|(_, e)| crate::eval::fold_rational(&e))
                 .ok_or_else(|| UserError::new("a 'lemma2' check needs the parameter mu (an exact rational)"))?;
+            let loss = input::parse_loss("(x*y - mu)^2/2", &c.params, Some("x,y"))?;
             let at = input::parse_at(&loss, need(&c.at, "at", kind)?, 128, "at")?;
             let (Some(x0), Some(y0)) = (at[0].exact().cloned(), at[1].exact().cloned()) else {
                 return Err(UserError::new("'at' must be exact rational numbers"));
