@@ -106,8 +106,8 @@ pub struct Check {
 }
 
 /// The kinds of check the runner knows.
-pub const KINDS: [&str; 12] = [
-    "conditions", "orbit", "orbit-stable", "inequality", "derivative", "prop2", "threshold", "simulate", "manifold", "manifold-curve", "lemma2", "neuron-decay",
+pub const KINDS: [&str; 13] = [
+    "conditions", "orbit", "orbit-stable", "inequality", "derivative", "prop2", "threshold", "simulate", "manifold", "manifold-curve", "lemma2", "neuron-decay", "spectrum",
 ];
 
 /// The judged outcome of one check.
@@ -196,6 +196,7 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
         "manifold-curve" => &["loss", "params", "lr", "curve", "over", "inequality"],
         "lemma2" => &["params", "at", "lr", "steps", "holds"],
         "neuron-decay" => &["params", "lr", "steps"],
+        "spectrum" => &["loss", "params", "at", "value"],
         _ => return None,
     })
 }
@@ -412,7 +413,7 @@ pub fn prepare(c: &Check) -> Result<Task, UserError> {
                 _ => return Err(UserError::new("a 'simulate' check runs one simulation")),
             }
         }
-        "manifold" | "manifold-curve" | "lemma2" | "neuron-decay" => Task::Manifold(crate::manifold::check::prepare(c)?),
+        "manifold" | "manifold-curve" | "lemma2" | "neuron-decay" | "spectrum" => Task::Manifold(crate::manifold::check::prepare(c)?),
         other => return Err(UserError::new(format!("unknown kind '{other}'"))),
     })
 }

@@ -2,7 +2,8 @@
 //! `manifold` (is a rational point in Damian et al.'s `M`?), `manifold-curve` (is `M ∩ curve`
 //! the claimed set?) and `lemma2` (does Lemma 2's condition hold at a start, and do `x, y` stay
 //! positive for the given number of steps?), and `neuron-decay` (Theorem 4's bound on `w_y`
-//! against a simulated single-neuron trajectory: CONSISTENT or INCONSISTENT only).
+//! against a simulated single-neuron trajectory: CONSISTENT or INCONSISTENT only), and
+//! `spectrum` (a Hessian's eigenvalues at a point against a claimed list).
 //!
 //! Guarantee: inputs are parsed here once ([`prepare`], input errors only); verdicts come from
 //! [`super::point_membership`], [`super::curve::judge_curve`] and [`crate::lemma2`] and are
@@ -29,6 +30,7 @@ pub enum ManifoldTask {
     Curve { loss: Loss, coords: Vec<Laurent>, lo: Q, hi: Option<Q>, eta: Q, claim: Laurent, op: Op },
     Lemma2 { loss: Loss, x0: Q, y0: Q, mu: Q, eta: Q, steps: usize, holds: bool },
     NeuronDecay { k: f64, eps: f64, alpha0: f64, rate: f64, steps: usize },
+    Spectrum { loss: Loss, at: Vec<crate::eval::Num>, claimed: Vec<Q> },
 }
 
 /// A named parameter's value rounded to f64 (for the floating-point experiment only).
@@ -63,6 +65,15 @@ pub fn prepare(c: &Check) -> Result<ManifoldTask, UserError> {
             rate: param_f64(c, "rate", Some(0.030))?,
             steps: c.steps.unwrap_or(400),
         });
+    }
+    if kind == "spectrum" {
+        let loss = input::parse_loss(need(&c.loss, "loss", kind)?, &c.params, None)?;
+        let at = input::parse_at(&loss, need(&c.at, "at", kind)?, c.prec.unwrap_or(128), "at")?;
+        let claimed = crate::parse::parse_number_list(need(&c.value, "value", kind)?).map_err(|e| UserError::new(format!("value: {}", e.render())))?;
+        if claimed.len() != at.len() {
+            return Err(UserError::new(format!("'value' lists {} eigenvalues but the Hessian has size {}", claimed.len(), at.len())));
+        }
+        return Ok(ManifoldTask::Spectrum { loss, at, claimed });
     }
     let eta = exact(need(&c.lr, "lr", kind)?, "lr")?;
     let holds = || c.holds.ok_or_else(|| UserError::new(format!("a '{kind}' check needs 'holds' (the claimed truth)")));
@@ -153,6 +164,10 @@ pub fn execute(t: ManifoldTask, prec: u32) -> Result<(Verdict, String, serde_jso
             };
             let out = serde_json::json!({ "condition": json(&cond), "trajectory": json(&traj) });
             Ok((v, format!("{what}; {run}"), out))
+        }
+        ManifoldTask::Spectrum { loss, at, claimed } => {
+            let out = super::spectrum::judge_spectrum(&loss, &at, &claimed, prec).map_err(UserError::undecided)?;
+            Ok((out.verdict, out.reason.clone(), json(&out)))
         }
         ManifoldTask::NeuronDecay { k, eps, alpha0, rate, steps } => {
             let r = crate::neuron_decay::run(k, eps, alpha0, rate, steps).map_err(UserError::new)?;

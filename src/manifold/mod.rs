@@ -14,6 +14,7 @@
 pub mod check;
 pub mod curve;
 pub mod laurent;
+pub mod spectrum;
 
 use crate::eigen::{charpoly, symmetric_eigenvalues_exact};
 use crate::eval::grad_hess;
