@@ -68,17 +68,19 @@ pub struct CurveReport {
     pub samples: Vec<Sample>,
 }
 
-/// An upper bound of the total degree of a polynomial expression.
-fn degree(e: &Expr) -> usize {
-    match e {
-        Expr::Num(_) | Expr::Const(_) => 0,
+/// An upper bound of the total degree of an expression for which `is_polynomial()` holds
+/// (`None` for anything else, or an exponent too large to fold).
+fn degree(e: &Expr) -> Option<usize> {
+    Some(match e {
+        Expr::Num(_) => 0,
         Expr::Var(_) => 1,
-        Expr::Neg(a) | Expr::Div(a, _) => degree(a),
-        Expr::Add(a, b) | Expr::Sub(a, b) => degree(a).max(degree(b)),
-        Expr::Mul(a, b) => degree(a) + degree(b),
-        Expr::Pow(a, b) => degree(a) * crate::poly::fold_exponent(b).unwrap_or(0) as usize,
-        _ => 0,
-    }
+        Expr::Neg(a) => degree(a)?,
+        Expr::Div(a, b) if matches!(&**b, Expr::Num(_)) => degree(a)?,
+        Expr::Add(a, b) | Expr::Sub(a, b) => degree(a)?.max(degree(b)?),
+        Expr::Mul(a, b) => degree(a)? + degree(b)?,
+        Expr::Pow(a, b) => degree(a)?.checked_mul(crate::poly::fold_exponent(b)? as usize)?,
+        _ => return None,
+    })
 }
 
 fn det(mut m: Vec<Vec<Q>>) -> Q {
@@ -166,7 +168,10 @@ fn along_curve(claim: &CurveClaim) -> Result<Vec<(String, Laurent)>, String> {
         return Err("the curve check needs a polynomial loss".into());
     }
     let n = claim.coords.len();
-    let deg = degree(&claim.loss.expr);
+    let deg = degree(&claim.loss.expr).ok_or("the loss's degree could not be bounded")?;
+    if deg > 64 {
+        return Err(format!("the loss has degree up to {deg} (limit 64)"));
+    }
     let (mut emin, mut emax) = (0i64, 0i64);
     for c in &claim.coords {
         let (a, b) = c.exponent_range();
