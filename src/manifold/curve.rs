@@ -339,6 +339,26 @@ mod tests {
         assert_eq!(judge(l, &["t", "t"], "0", None, "4", "0 > 1"), Verdict::Pass);
     }
 
+    /// The curve verdicts agree with the point engine (a different method: eigenvalue
+    /// isolation and the determinant lemma) at rational points of the curves.
+    #[test]
+    fn curve_claims_agree_with_point_membership() {
+        let q = |s: &str| crate::parse::parse_number(s).unwrap();
+        let l = crate::verbs::input::parse_loss("(x*y - 1)^2/2", &[], None).unwrap();
+        for k in 1..60i64 {
+            let t = Q::new(k.into(), 13.into());
+            let inv = Q::from_integer(1.into()) / &t;
+            // Minimum curve at eta = 0.9: in M iff (t + 1/t)^2 < 2 + 2/0.9.
+            let m = super::super::point_membership(&l, &[t.clone(), inv.clone()], &q("0.9")).unwrap().member;
+            let s = &t + &inv;
+            assert_eq!(m, Some(&s * &s < q("2") + q("2") / q("0.9")), "t = {t}");
+            // Diagonal at eta = 3: in M iff 1/3 < t^2 < 1/2.
+            let m = super::super::point_membership(&l, &[t.clone(), t.clone()], &q("3")).unwrap().member;
+            let t2 = &t * &t;
+            assert_eq!(m, Some(t2 > q("1/3") && t2 < q("1/2")), "t = {t}");
+        }
+    }
+
     #[test]
     fn product_loss_three_variables_on_minimisers() {
         // x = t, y = t, z = 1/t^2: the minimiser surface's diagonal curve; lambda >= 2 there.

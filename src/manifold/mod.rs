@@ -171,6 +171,45 @@ mod tests {
         assert_eq!(member("(x*y*z*w - 1)^2/4", &["2", "1/2", "3", "1/3"], "1.01"), Some(false));
     }
 
+    /// Exact membership against an independent f64 computation (closed-form 2x2 eigenpairs) at
+    /// pseudo-random rational points of three losses, where the f64 margins are clear.
+    #[test]
+    fn agrees_with_an_f64_eigendecomposition() {
+        let losses = ["(x*y - 1)^2/2", "(x^2 - y)^2/4 + x*y/3", "x^4/4 - x*y + y^2"];
+        let mut seed: u64 = 12345;
+        let mut next = |m: i64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) as i64 % m) - m / 2
+        };
+        let mut compared = 0;
+        for l in losses {
+            let loss = parse_loss(l, &[], None).unwrap();
+            for _ in 0..60 {
+                let (xn, yn, en) = (next(64), next(64), next(40).abs() + 1);
+                let (x, y, eta) = (Q::new(xn.into(), 16.into()), Q::new(yn.into(), 16.into()), Q::new(en.into(), 10.into()));
+                let out = point_membership(&loss, &[x.clone(), y.clone()], &eta).unwrap();
+                let f = |q: &Q| crate::parse::parse_number(&rational_string(q)).map(|r| r.numer().to_string().parse::<f64>().unwrap() / r.denom().to_string().parse::<f64>().unwrap()).unwrap();
+                let (g, h) = exact_jet(&loss, &[x, y]).unwrap();
+                let (a, b, d) = (f(&h[0][0]), f(&h[0][1]), f(&h[1][1]));
+                let (g1, g2) = (f(&g[0]), f(&g[1]));
+                let disc = ((a - d) * (a - d) + 4.0 * b * b).sqrt();
+                let lam = (a + d + disc) / 2.0;
+                let c = 2.0 / f(&eta);
+                // Eigenvector of lam: (b, lam - a) or (lam - d, b).
+                let (u1, u2) = if (lam - a).abs() + b.abs() > (lam - d).abs() + b.abs() { (b, lam - a) } else { (lam - d, b) };
+                let nu = (u1 * u1 + u2 * u2).sqrt();
+                let dot = if nu > 0.0 { (g1 * u1 + g2 * u2) / nu } else { f64::NAN };
+                if (lam - c).abs() < 1e-6 || disc < 1e-6 || (dot.abs() < 1e-6 && dot != 0.0) || dot.is_nan() {
+                    continue; // too close to a boundary for f64 to decide
+                }
+                let expect = lam < c && dot.abs() < 1e-12;
+                assert_eq!(out.member, Some(expect), "{l} at {:?}: lam {lam}, c {c}, dot {dot}", out.at);
+                compared += 1;
+            }
+        }
+        assert!(compared > 100, "only {compared} points compared");
+    }
+
     #[test]
     fn orthogonality_is_exact() {
         // H = diag(2, 1): top eigenvector e1; g = (0, 1) is orthogonal, g = (1, 1) is not.
