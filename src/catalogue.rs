@@ -106,10 +106,19 @@ pub struct Check {
     pub c: Option<String>,
     #[serde(default)]
     pub alpha: Option<String>,
+    /// For `manifold` and `lemma2`: the claimed truth (the point is in Damian et al.'s M;
+    /// Lemma 2's condition holds at the start).
+    #[serde(default)]
+    pub holds: Option<bool>,
+    /// For `manifold-curve`: the curve, `x=EXPR,y=EXPR` in the parameter named by `over`.
+    #[serde(default)]
+    pub curve: Option<String>,
 }
 
 /// The kinds of check the runner knows.
-pub const KINDS: [&str; 10] = ["conditions", "orbit", "orbit-stable", "inequality", "derivative", "prop2", "threshold", "simulate", "mf-theorem6", "mf-orbit"];
+pub const KINDS: [&str; 15] = [
+    "conditions", "orbit", "orbit-stable", "inequality", "derivative", "prop2", "threshold", "simulate", "mf-theorem6", "mf-orbit", "manifold", "manifold-curve", "lemma2", "neuron-decay", "spectrum",
+];
 
 /// The judged outcome of one check.
 #[derive(Clone, Debug, Serialize)]
@@ -195,6 +204,11 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
         "simulate" => &["loss", "params", "lr", "init", "steps", "outcome", "period"],
         "mf-theorem6" => &["y", "z", "c", "judge"],
         "mf-orbit" => &["c", "lr", "alpha", "stable", "judge"],
+        "manifold" => &["loss", "params", "at", "lr", "holds"],
+        "manifold-curve" => &["loss", "params", "lr", "curve", "over", "inequality"],
+        "lemma2" => &["params", "at", "lr", "steps", "holds"],
+        "neuron-decay" => &["params", "lr", "steps"],
+        "spectrum" => &["loss", "params", "at", "value"],
         _ => return None,
     })
 }
@@ -291,6 +305,8 @@ pub enum Task {
     Inequality { diff: Loss, op: crate::prove::Op, text: String, over: Vec<crate::prove::BoxRange> },
     Derivative { loss: Loss, at: Vec<Num>, order: usize, claimed: Num },
     Prop2 { p: String, q: String, at: String, params: Vec<String> },
+    /// Damian et al.'s manifold (points, curves) and Chen & Bruna's Lemma 2.
+    Manifold(crate::manifold::check::ManifoldTask),
     /// A floating-point experiment: CONSISTENT or INCONSISTENT, never PASS.
     Simulate { request: verbs::simulate::SimulateRequest, outcome: Option<String>, period: Option<usize> },
     /// Matrix factorisation at a minimiser: `judge` is theorem6 (default), remark, delta,
@@ -441,6 +457,7 @@ pub fn prepare(c: &Check) -> Result<Task, UserError> {
             input::parse_value(need(&c.lr, "lr", kind)?, prec, "lr")?;
             Task::MfOrbit { c: need(&c.c, "c", kind)?.into(), lr: need(&c.lr, "lr", kind)?.into(), alpha: c.alpha.clone(), stable: c.stable, judge }
         }
+        "manifold" | "manifold-curve" | "lemma2" | "neuron-decay" | "spectrum" => Task::Manifold(crate::manifold::check::prepare(c)?),
         other => return Err(UserError::new(format!("unknown kind '{other}'"))),
     })
 }
@@ -537,6 +554,7 @@ pub fn execute(task: Task, prec: u32, budget: Budget) -> Result<(Verdict, String
             let (v, r) = compare_claimed(&d, &claimed, prec);
             Ok((v, format!("f^({order}) = {d}; claimed {}: {r}", crate::numfmt::NumJson::from_num(&claimed, prec)), json(&out)))
         }
+        Task::Manifold(t) => crate::manifold::check::execute(t, prec),
         Task::Prop2 { p, q, at, params } => {
             let out = verbs::conditions::run_prop2(&p, &q, &at, &params, prec)?;
             Ok((out.verdict, out.reason.clone(), json(&out)))

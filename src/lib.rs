@@ -34,3 +34,6 @@ pub mod eigen;
 pub mod orbit_nd;
 pub mod simulate;
 pub mod mf;
+pub mod manifold;
+pub mod lemma2;
+pub mod neuron_decay;
