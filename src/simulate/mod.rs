@@ -12,6 +12,8 @@
 //! each result to its own slot, so equal inputs give bit-identical outputs.
 
 pub mod classify;
+pub mod companion;
+pub mod companion_flow;
 pub mod dynamics;
 pub mod expr_model;
 pub mod flow;
