@@ -297,7 +297,7 @@ fn ward_kolda(quick: bool, seed: u64, threads: usize) -> Result<Experiment, Stri
         quick,
         seed,
     );
-    let (size, r) = (if quick { 40 } else { 100 }, 5usize);
+    let (size, r) = (if quick { 30 } else { 100 }, 5usize);
     let runs = if quick { 2 } else { 5 };
     let (c, nu) = (4.0, 1e-10);
     let dd = c * nu / 9.0;
@@ -331,7 +331,7 @@ fn ward_kolda(quick: bool, seed: u64, threads: usize) -> Result<Experiment, Stri
         let eps = eps_rel * fa;
         let eta = beta / (32.0 * f0 * (2.0 * f0 / eps).ln()).sqrt();
         let t_theory = (beta / (8.0 * eta * eta * f0)).floor() as usize;
-        let steps = t_theory.min(if quick { 4000 } else { 20_000 });
+        let steps = t_theory.min(if quick { 2000 } else { 20_000 });
         e.measure(&format!("d = {d}: beta, theoretical eta, T = floor(beta/(8 eta^2 f0))"), json!([sig(beta), sig(eta), t_theory]), None);
         e.measure(&format!("d = {d}: steps run"), steps, None);
         // Every (init, run) in parallel; each run draws its start from its own seed.
@@ -373,9 +373,33 @@ fn ward_kolda(quick: bool, seed: u64, threads: usize) -> Result<Experiment, Stri
         e.keyed(&format!("d{d}_agd"), &format!("d = {d}, proposed, alternating GD: final relative loss"), sig(l.last().copied().unwrap_or(f64::NAN) * 2.0 / fa), None);
         e.keyed(&format!("d{d}_agd_bound_violations"), &format!("d = {d}, proposed, alternating GD: steps above the bound (6)"), v, Some("0 (Theorem 5.1, with probability 1 - delta)"));
     }
+    // Sensitivity: tau and epsilon set the theoretical step size and T; the paper gives neither.
+    let d = 10;
+    let mut rows = vec![];
+    let mut worst = 0usize;
+    for (tau, eps_rel) in [(0.5, eps_rel), (tau, 1e-3)] {
+        let rho = tau * (1.0 - ((r - 1) as f64).sqrt() / (d as f64).sqrt());
+        let beta = rho * rho * s[r - 1] * s[r - 1] / (c * c * s[0] * s[0]);
+        let (x0, y0) = wk_init("proposed", &a, d, 1.0, c, dd, s[0], &mut Rng::new(seed ^ 0xabc));
+        let f0 = 0.5 * (&a - &x0 * y0.transpose()).norm_squared();
+        let eta = beta / (32.0 * f0 * (2.0 * f0 / (eps_rel * fa)).ln()).sqrt();
+        let steps = ((beta / (8.0 * eta * eta * f0)).floor() as usize).min(if quick { 2000 } else { 20_000 });
+        let (x0, y0) = wk_init("proposed", &a, d, eta, c, dd, s[0], &mut Rng::new(seed.wrapping_add(99)));
+        let l = wk_losses(&a, &x0, &y0, Method::Gd, eta, steps)?;
+        let v = l.iter().enumerate().skip(1).filter(|(t, &ft)| ft > (-beta * *t as f64 / 4.0).exp() * l[0] * (1.0 + 1e-12)).count();
+        worst = worst.max(v);
+        rows.push(json!([tau, eps_rel, sig(eta), steps, sig(l.last().copied().unwrap_or(f64::NAN) * 2.0 / fa), v]));
+    }
+    e.keyed(
+        "sens_tau_eps",
+        "sensitivity (d = 10, proposed, GD): [tau, epsilon/|A|_F^2, eta, steps, final relative loss, steps above (6)]",
+        json!(rows),
+        Some("the bound (6) holds for every allowed eta"),
+    );
+    e.keyed("sens_bound_violations", "sensitivity: most steps above (6) in those runs", worst, Some("0"));
     // Figure 3: larger step lengths; eta = 1 is "too large for any method to converge".
     let d = 10;
-    let steps = if quick { 2000 } else { 5000 };
+    let steps = if quick { 1000 } else { 5000 };
     e.chosen("Figure 3 step lengths", format!("0.1, 0.5, 1 (the paper names only eta = 1), {steps} GD steps, d = {d}, one run each"));
     e.chosen("'converges' (Figure 3)", "relative loss below 1e-6 at the end, or still falling (the last loss below half the loss half-way)");
     let mut converging_at_1 = 0;
