@@ -107,7 +107,7 @@ impl Experiment {
 pub(super) fn show(v: &Value) -> String {
     match v {
         Value::Number(n) => match n.as_f64() {
-            Some(x) if n.is_f64() && x != 0.0 && x.abs() < 1e-3 => format!("{x:.3e}"),
+            Some(x) if n.is_f64() && x != 0.0 && (x.abs() < 1e-3 || x.abs() >= 1e9) => format!("{x:.3e}"),
             Some(x) if n.is_f64() => format!("{x:.6}"),
             _ => n.to_string(),
         },
