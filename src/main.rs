@@ -224,7 +224,8 @@ enum Verb {
         #[arg(long, value_name = "D")]
         input_dim: Option<usize>,
         /// Rerun a paper experiment with its settings printed: fig1, fig2, fig4, fig5, fig6, fig7,
-        /// fig8, fig12 (Chen & Bruna; fig1bc is Figure 1(b, c)), or all.
+        /// fig8, fig12 (Chen & Bruna; fig1bc is Figure 1(b, c)); wang-fig2, wang-fig4,
+        /// ward-kolda-fig2, ye-du-rate, du-hu-lee-fig2 (the companion papers); or all.
         #[arg(long, value_name = "NAME")]
         experiment: Option<String>,
         /// With --experiment: a reduced size that runs in seconds.
