@@ -143,3 +143,21 @@ fn malformed_experiment_checks_are_rejected_with_one_sentence() {
     assert!(bad("loss = \"x^2\"\nlr = \"1\"\ninit = \"x=1\"\noutcome = \"converged\"\nat_most = \"1\"\n").contains("experiment"));
     assert!(bad("experiment = \"wang-fig2\"\nmeasure = \"h\"\nat_most = \"one\"\n").contains("at_most"));
 }
+
+#[test]
+fn sensitivity_reruns_with_other_seeds_and_reports_what_moved() {
+    let out = eoscert(&["simulate", "--experiment", "fig6", "--quick", "--sensitivity", "1", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = v["experiments"][0]["seed_sensitivity"].as_array().expect("seed_sensitivity");
+    assert!(!s.is_empty() && s.iter().all(|m| m["seeds"] == 2), "{s:?}");
+    // fig6 draws X0 from the seed: the predicted orbit moves, the outcome does not.
+    let find = |p: &str| s.iter().find(|m| m["name"].as_str().unwrap().starts_with(p)).unwrap()["summary"].as_str().unwrap().to_string();
+    assert!(find("predicted sigma_max orbit").starts_with("varies"));
+    assert_eq!(find("symmetric: outcome"), "same: period 2");
+    for bad in [&["simulate", "--experiment", "fig7", "--sensitivity", "0"][..], &["simulate", "x^2", "--lr", "0.1", "--sensitivity", "2"][..]] {
+        let o = eoscert(bad);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        assert_eq!(String::from_utf8_lossy(&o.stderr).trim().lines().count(), 1);
+    }
+}

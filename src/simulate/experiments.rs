@@ -66,6 +66,9 @@ pub struct Experiment {
     /// Raw per-point data (JSON only).
     #[serde(skip_serializing_if = "Value::is_null")]
     pub data: Value,
+    /// `--sensitivity N`: how each measure moved when rerun with `N` other seeds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seed_sensitivity: Vec<super::sensitivity::Moved>,
     pub note: &'static str,
 }
 
@@ -83,7 +86,7 @@ impl Experiment {
     }
     /// An experiment of `paper`.
     pub(super) fn of(paper: &'static str, name: &'static str, figure: &'static str, title: &'static str, quick: bool, seed: u64) -> Experiment {
-        Experiment { name, paper, figure, title, quick, seed, settings: vec![], measured: vec![], details: vec![], data: Value::Null, note: NOTE }
+        Experiment { name, paper, figure, title, quick, seed, settings: vec![], measured: vec![], details: vec![], data: Value::Null, seed_sensitivity: vec![], note: NOTE }
     }
     pub(super) fn paper(&mut self, name: &str, value: impl fmt::Display) {
         self.settings.push(Setting { name: name.into(), value: value.to_string(), source: "paper" });
@@ -137,6 +140,12 @@ impl fmt::Display for ExperimentSet {
                 let paper = m.paper.as_ref().map(|p| format!("   (paper: {p})")).unwrap_or_default();
                 let key = m.key.as_ref().map(|k| format!("  [{k}]")).unwrap_or_default();
                 writeln!(f, "  {:<52} {}{paper}{key}", m.name, show(&m.measured))?;
+            }
+            if !e.seed_sensitivity.is_empty() {
+                writeln!(f, "sensitivity to the seed (seeds {} and the next {}; numbers: min .. max, relative spread):", e.seed, e.seed_sensitivity[0].seeds - 1)?;
+                for m in &e.seed_sensitivity {
+                    writeln!(f, "  {:<52} {}", m.name, m.summary)?;
+                }
             }
             writeln!(f, "({})", e.note)?;
         }

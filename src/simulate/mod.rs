@@ -23,6 +23,7 @@ pub mod mlp;
 pub mod model;
 pub mod neuron;
 pub mod rng;
+pub mod sensitivity;
 pub mod sharpness;
 pub mod sweep;
 pub mod teacher_student;
