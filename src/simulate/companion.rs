@@ -198,7 +198,9 @@ fn wang_fig4(quick: bool, seed: u64) -> Result<Experiment, String> {
     e.chosen("A, X0, Y0", format!("standard normal entries (X0, Y0 rescaled to the norms), seed {seed}"));
     e.chosen("learning rates", format!("h = f x 2/L0 for f in {fracs:?}, L0 the top Hessian eigenvalue at the start (the paper gives none)"));
     e.chosen("steps", steps);
-    let run = |seed: u64| -> Result<Vec<(f64, f64, String, bool, f64)>, String> {
+    // Per learning rate: (h, end gap, outcome, converged, last loss).
+    type Row = (f64, f64, String, bool, f64);
+    let run = |seed: u64| -> Result<Vec<Row>, String> {
         let mut rng = Rng::new(seed);
         let a = DMatrix::from_fn(n, n, |_, _| rng.normal());
         let x0 = gauss_with_norm(&mut rng, n, d, 1.0);
@@ -252,8 +254,17 @@ fn wang_fig4(quick: bool, seed: u64) -> Result<Experiment, String> {
 /// The four initialisations of Ward & Kolda Section 6.
 const INITS: [&str; 4] = ["proposed", "colspan", "random", "random-asym"];
 
+/// The constants of the proposed initialisation: `C`, `D` and `sigma_1(A)`.
+#[derive(Clone, Copy)]
+struct Consts {
+    c: f64,
+    dd: f64,
+    s1: f64,
+}
+
 /// `X0, Y0` of initialisation `kind` (Section 6's table) for `A` (m x n), rank `d`, step `eta`.
-fn wk_init(kind: &str, a: &DMatrix<f64>, d: usize, eta: f64, c: f64, dd: f64, s1: f64, rng: &mut Rng) -> (DMatrix<f64>, DMatrix<f64>) {
+fn wk_init(kind: &str, a: &DMatrix<f64>, d: usize, eta: f64, k: Consts, rng: &mut Rng) -> (DMatrix<f64>, DMatrix<f64>) {
+    let Consts { c, dd, s1 } = k;
     let (m, n) = a.shape();
     let mut phi = |r: usize| DMatrix::from_fn(r, d, |_, _| rng.normal());
     let (sm, sn, sd) = ((m as f64).sqrt(), (n as f64).sqrt(), (d as f64).sqrt());
@@ -320,13 +331,14 @@ fn ward_kolda(quick: bool, seed: u64, threads: usize) -> Result<Experiment, Stri
     e.chosen("seed", seed);
     let mut rng = Rng::new(seed);
     let s: Vec<f64> = (0..r).map(|i| 1.0 - 0.1 * i as f64 / (r - 1) as f64).collect();
+    let kc = Consts { c, dd, s1: s[0] };
     let a = orthonormal(&mut rng, size, r) * DMatrix::from_diagonal(&DVector::from_vec(s.clone())) * orthonormal(&mut rng, size, r).transpose();
     let fa = a.norm_squared();
     for d in [10usize, 6] {
         let rho = tau * (1.0 - ((r - 1) as f64).sqrt() / (d as f64).sqrt());
         let beta = rho * rho * s[r - 1] * s[r - 1] / (c * c * s[0] * s[0]);
         // f0 of the proposed start does not depend on eta (Remark 2.1): estimate it at eta = 1.
-        let (x0, y0) = wk_init("proposed", &a, d, 1.0, c, dd, s[0], &mut Rng::new(seed ^ 0xabc));
+        let (x0, y0) = wk_init("proposed", &a, d, 1.0, kc, &mut Rng::new(seed ^ 0xabc));
         let f0 = 0.5 * (&a - &x0 * y0.transpose()).norm_squared();
         let eps = eps_rel * fa;
         let eta = beta / (32.0 * f0 * (2.0 * f0 / eps).ln()).sqrt();
@@ -339,7 +351,7 @@ fn ward_kolda(quick: bool, seed: u64, threads: usize) -> Result<Experiment, Stri
         let one = |j: usize| -> Result<Vec<f64>, String> {
             let (i, k) = jobs[j];
             let mut rr = Rng::new(seed.wrapping_add(1000 * d as u64 + 17 * k as u64 + 1));
-            let (x0, y0) = wk_init(INITS[i], &a, d, eta, c, dd, s[0], &mut rr);
+            let (x0, y0) = wk_init(INITS[i], &a, d, eta, kc, &mut rr);
             wk_losses(&a, &x0, &y0, Method::Gd, eta, steps)
         };
         let res: Vec<Vec<f64>> = super::sweep::parallel_map(jobs.len(), threads, &one, &|_, _| {}).into_iter().collect::<Result<_, _>>()?;
@@ -367,7 +379,7 @@ fn ward_kolda(quick: bool, seed: u64, threads: usize) -> Result<Experiment, Stri
         e.keyed(&format!("d{d}_bound_violations"), &format!("d = {d}: steps where a proposed GD run exceeds the bound 2 exp(-beta t/4) f0 of (6)"), violations, Some("0: the theory underestimates the performance"));
         e.measure(&format!("d = {d}: the bound (6) at the last step, relative to |A|_F^2"), sig(2.0 * (-beta * steps as f64 / 4.0).exp() * f0 / fa), None);
         // Theorem 5.1 is for alternating GD: the proposed start under AGD.
-        let (x0, y0) = wk_init("proposed", &a, d, eta, c, dd, s[0], &mut Rng::new(seed.wrapping_add(1000 * d as u64 + 1)));
+        let (x0, y0) = wk_init("proposed", &a, d, eta, kc, &mut Rng::new(seed.wrapping_add(1000 * d as u64 + 1)));
         let l = wk_losses(&a, &x0, &y0, Method::Agd, eta, steps)?;
         let v = l.iter().enumerate().skip(1).filter(|(t, &ft)| ft > (-beta * *t as f64 / 4.0).exp() * l[0] * (1.0 + 1e-12)).count();
         e.keyed(&format!("d{d}_agd"), &format!("d = {d}, proposed, alternating GD: final relative loss"), sig(l.last().copied().unwrap_or(f64::NAN) * 2.0 / fa), None);
@@ -380,11 +392,11 @@ fn ward_kolda(quick: bool, seed: u64, threads: usize) -> Result<Experiment, Stri
     for (tau, eps_rel) in [(0.5, eps_rel), (tau, 1e-3)] {
         let rho = tau * (1.0 - ((r - 1) as f64).sqrt() / (d as f64).sqrt());
         let beta = rho * rho * s[r - 1] * s[r - 1] / (c * c * s[0] * s[0]);
-        let (x0, y0) = wk_init("proposed", &a, d, 1.0, c, dd, s[0], &mut Rng::new(seed ^ 0xabc));
+        let (x0, y0) = wk_init("proposed", &a, d, 1.0, kc, &mut Rng::new(seed ^ 0xabc));
         let f0 = 0.5 * (&a - &x0 * y0.transpose()).norm_squared();
         let eta = beta / (32.0 * f0 * (2.0 * f0 / (eps_rel * fa)).ln()).sqrt();
         let steps = ((beta / (8.0 * eta * eta * f0)).floor() as usize).min(if quick { 2000 } else { 20_000 });
-        let (x0, y0) = wk_init("proposed", &a, d, eta, c, dd, s[0], &mut Rng::new(seed.wrapping_add(99)));
+        let (x0, y0) = wk_init("proposed", &a, d, eta, kc, &mut Rng::new(seed.wrapping_add(99)));
         let l = wk_losses(&a, &x0, &y0, Method::Gd, eta, steps)?;
         let v = l.iter().enumerate().skip(1).filter(|(t, &ft)| ft > (-beta * *t as f64 / 4.0).exp() * l[0] * (1.0 + 1e-12)).count();
         worst = worst.max(v);
@@ -406,7 +418,7 @@ fn ward_kolda(quick: bool, seed: u64, threads: usize) -> Result<Experiment, Stri
     for eta in [0.1, 0.5, 1.0] {
         let mut row = vec![];
         for (i, name) in INITS.iter().enumerate() {
-            let (x0, y0) = wk_init(name, &a, d, eta, c, dd, s[0], &mut Rng::new(seed.wrapping_add(7 + i as u64)));
+            let (x0, y0) = wk_init(name, &a, d, eta, kc, &mut Rng::new(seed.wrapping_add(7 + i as u64)));
             let l = wk_losses(&a, &x0, &y0, Method::Gd, eta, steps)?;
             let last = l.last().copied().unwrap_or(f64::NAN) * 2.0 / fa;
             let half = l[l.len() / 2] * 2.0 / fa;
