@@ -113,6 +113,25 @@ pub struct Check {
     /// For `manifold-curve`: the curve, `x=EXPR,y=EXPR` in the parameter named by `over`.
     #[serde(default)]
     pub curve: Option<String>,
+    /// For `simulate` of a built-in preset (instead of `loss`): the preset's name (as
+    /// `simulate --experiment`), whether to run its reduced size (default true), its seed
+    /// (default 0), the key of the measured number judged, and the claim about it: `at_most`
+    /// and/or `at_least` (numbers; every entry of a measured list must satisfy them) or
+    /// `equals` (a string, boolean or number).
+    #[serde(default)]
+    pub experiment: Option<String>,
+    #[serde(default)]
+    pub quick: Option<bool>,
+    #[serde(default)]
+    pub seed: Option<u64>,
+    #[serde(default)]
+    pub measure: Option<String>,
+    #[serde(default)]
+    pub at_most: Option<String>,
+    #[serde(default)]
+    pub at_least: Option<String>,
+    #[serde(default)]
+    pub equals: Option<String>,
 }
 
 /// The kinds of check the runner knows.
@@ -201,7 +220,9 @@ fn fields_of(kind: &str) -> Option<&'static [&'static str]> {
         "derivative" => &["loss", "params", "at", "order", "value"],
         "prop2" => &["p", "q", "at", "params"],
         "threshold" => &["loss", "params", "event", "near", "lr_range", "in", "value", "minpoly"],
-        "simulate" => &["loss", "params", "lr", "init", "steps", "outcome", "period"],
+        "simulate" => &[
+            "loss", "params", "lr", "init", "steps", "outcome", "period", "experiment", "quick", "seed", "measure", "at_most", "at_least", "equals",
+        ],
         "mf-theorem6" => &["y", "z", "c", "judge"],
         "mf-orbit" => &["c", "lr", "alpha", "stable", "judge"],
         "manifold" => &["loss", "params", "at", "lr", "holds"],
@@ -307,6 +328,9 @@ pub enum Task {
     Prop2 { p: String, q: String, at: String, params: Vec<String> },
     /// Damian et al.'s manifold (points, curves) and Chen & Bruna's Lemma 2.
     Manifold(crate::manifold::check::ManifoldTask),
+    /// A measured number of a built-in experiment preset against a claimed bound or value:
+    /// CONSISTENT or INCONSISTENT, never PASS.
+    Experiment { name: String, quick: bool, seed: u64, measure: String, at_most: Option<f64>, at_least: Option<f64>, equals: Option<String> },
     /// A floating-point experiment: CONSISTENT or INCONSISTENT, never PASS.
     Simulate { request: verbs::simulate::SimulateRequest, outcome: Option<String>, period: Option<usize> },
     /// Matrix factorisation at a minimiser: `judge` is theorem6 (default), remark, delta,
@@ -410,6 +434,30 @@ pub fn prepare(c: &Check) -> Result<Task, UserError> {
             claimed: input::parse_value(need(&c.value, "value", kind)?, prec, "value")?,
             minpoly: c.minpoly.clone(),
         },
+        "simulate" if c.experiment.is_some() => {
+            let name = c.experiment.clone().unwrap_or_default();
+            if !crate::simulate::experiments::exists(&name) {
+                return Err(UserError::new(format!("experiment '{name}' is not a preset of simulate --experiment")));
+            }
+            if let Some(f) = [("loss", c.loss.is_some()), ("lr", c.lr.is_some()), ("init", c.init.is_some()), ("steps", c.steps.is_some()), ("outcome", c.outcome.is_some()), ("period", c.period.is_some())]
+                .iter()
+                .find(|f| f.1)
+            {
+                return Err(UserError::new(format!("a 'simulate' check of an experiment preset does not use '{}'", f.0)));
+            }
+            let measure = need(&c.measure, "measure", kind)?.to_string();
+            let bound = |v: &Option<String>, field: &str| -> Result<Option<f64>, UserError> {
+                v.as_deref().map(|x| Ok(verbs::simulate::num_f64(&input::parse_value(x, prec, field)?, prec))).transpose()
+            };
+            let (at_most, at_least) = (bound(&c.at_most, "at_most")?, bound(&c.at_least, "at_least")?);
+            if at_most.is_none() && at_least.is_none() && c.equals.is_none() {
+                return Err(UserError::new("a 'simulate' check of an experiment needs 'at_most', 'at_least' or 'equals' (what is claimed)"));
+            }
+            Task::Experiment { name, quick: c.quick.unwrap_or(true), seed: c.seed.unwrap_or(0), measure, at_most, at_least, equals: c.equals.clone() }
+        }
+        "simulate" if [c.quick.is_some(), c.seed.is_some(), c.measure.is_some(), c.at_most.is_some(), c.at_least.is_some(), c.equals.is_some()].contains(&true) => {
+            return Err(UserError::new("the fields quick, seed, measure, at_most, at_least and equals go with 'experiment'"));
+        }
         "simulate" => {
             const OUTCOMES: [&str; 5] = ["converged", "periodic", "quasi-periodic", "chaotic", "diverged"];
             if let Some(o) = c.outcome.as_deref().filter(|o| !OUTCOMES.contains(o)) {
@@ -559,6 +607,16 @@ pub fn execute(task: Task, prec: u32, budget: Budget) -> Result<(Verdict, String
             let out = verbs::conditions::run_prop2(&p, &q, &at, &params, prec)?;
             Ok((out.verdict, out.reason.clone(), json(&out)))
         }
+        Task::Experiment { name, quick, seed, measure, at_most, at_least, equals } => {
+            let e = crate::simulate::experiments::run_cached(&name, quick, seed).map_err(UserError::new)?;
+            let Some(got) = e.get(&measure) else {
+                return Err(UserError::new(format!("the experiment {name} has no measure '{measure}'")));
+            };
+            let (ok, reason) = judge_measure(got, at_most, at_least, equals.as_deref());
+            let size = if quick { "--quick" } else { "full size" };
+            let v = if ok { Verdict::Consistent } else { Verdict::Inconsistent };
+            Ok((v, format!("simulated (f64) experiment {name} ({size}, seed {seed}): {measure} = {got}; {reason}"), json(&*e)))
+        }
         Task::Simulate { request, outcome, period } => {
             let out = verbs::simulate::run(&request)?;
             let got = out.report.class.outcome.name();
@@ -641,6 +699,41 @@ pub fn execute(task: Task, prec: u32, budget: Budget) -> Result<(Verdict, String
             Ok((v, r, json(&out)))
         }
     }
+}
+
+/// Whether a measured value satisfies the claim: every number in it (a number, or a list's
+/// numeric entries) is `<= at_most` and `>= at_least`; `equals` compares strings and booleans
+/// by their text and numbers by value. A missing value (`null`) satisfies nothing.
+fn judge_measure(got: &serde_json::Value, at_most: Option<f64>, at_least: Option<f64>, equals: Option<&str>) -> (bool, String) {
+    use serde_json::Value;
+    let nums: Vec<f64> = match got {
+        Value::Number(n) => n.as_f64().into_iter().collect(),
+        Value::Array(a) => a.iter().filter_map(Value::as_f64).collect(),
+        _ => vec![],
+    };
+    let mut ok = true;
+    let mut why = vec![];
+    if at_most.is_some() || at_least.is_some() {
+        ok &= !nums.is_empty() && nums.iter().all(|x| x.is_finite());
+        if let Some(hi) = at_most {
+            ok &= nums.iter().all(|&x| x <= hi);
+            why.push(format!("claimed at most {hi}"));
+        }
+        if let Some(lo) = at_least {
+            ok &= nums.iter().all(|&x| x >= lo);
+            why.push(format!("claimed at least {lo}"));
+        }
+    }
+    if let Some(want) = equals {
+        ok &= match got {
+            Value::String(s) => s == want,
+            Value::Bool(b) => b.to_string() == want,
+            Value::Number(n) => want.parse::<f64>().ok() == n.as_f64(),
+            _ => false,
+        };
+        why.push(format!("claimed equal to {want}"));
+    }
+    (ok, why.join(", "))
 }
 
 /// A claimed threshold against the certified one. PASS: the claim names the same number —

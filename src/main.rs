@@ -253,12 +253,16 @@ enum Verb {
         #[arg(long, value_name = "D")]
         input_dim: Option<usize>,
         /// Rerun a paper experiment with its settings printed: fig1, fig2, fig4, fig5, fig6, fig7,
-        /// fig8, fig12 (Chen & Bruna; fig1bc is Figure 1(b, c)), or all.
+        /// fig8, fig12 (Chen & Bruna; fig1bc is Figure 1(b, c)); wang-fig2, wang-fig4,
+        /// ward-kolda-fig2, ye-du-rate, du-hu-lee-fig2 (the companion papers); or all.
         #[arg(long, value_name = "NAME")]
         experiment: Option<String>,
         /// With --experiment: a reduced size that runs in seconds.
         #[arg(long)]
         quick: bool,
+        /// With --experiment: rerun with the next N seeds and report how far each measure moved.
+        #[arg(long, value_name = "N")]
+        sensitivity: Option<usize>,
         /// The target C of mf: diag:1,1/2 or a matrix '[[1,0],[0,1/2]]'.
         #[arg(long, value_name = "C", allow_hyphen_values = true)]
         c: Option<String>,
@@ -589,7 +593,7 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             Ok(verdict_code(out.verdict()))
         }
         Verb::Simulate {
-            loss, params, vars, model, widths, points, input_dim, experiment, quick, c, rank, lr, init, init_scale,
+            loss, params, vars, model, widths, points, input_dim, experiment, quick, sensitivity, c, rank, lr, init, init_scale,
             seed, steps, tail, method, schedule, tol, max_period, cross_check, inside, perturbation, bench_steps,
             sweep, keep, jobs, budget, common,
         } => {
@@ -597,12 +601,12 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             let prec = input::check_prec(common.prec)?;
             if let Some(name) = experiment {
                 let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
-                let out = verbs::simulate::experiment(&name, quick, seed, threads)?;
+                let out = verbs::simulate::experiment(&name, quick, seed, threads, sensitivity)?;
                 print(&out, common.json);
                 return Ok(ExitCode::SUCCESS);
             }
-            if quick {
-                return Err(UserError::new("--quick goes with --experiment"));
+            if quick || sensitivity.is_some() {
+                return Err(UserError::new(if quick { "--quick goes with --experiment" } else { "--sensitivity goes with --experiment" }));
             }
             let args = verbs::simulate::SimulateArgs {
                 loss, params, vars, model, c, rank, lr, init, init_scale, seed, steps, tail, method, schedule, tol,

@@ -39,6 +39,9 @@ pub struct Setting {
 /// One measured number, with the paper's number beside it when the paper states one.
 #[derive(Clone, Debug, Serialize)]
 pub struct Measure {
+    /// A stable short name a check file can refer to (`measure = "KEY"`), where one is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     pub name: String,
     pub measured: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,6 +52,8 @@ pub struct Measure {
 #[derive(Clone, Debug, Serialize)]
 pub struct Experiment {
     pub name: &'static str,
+    /// The paper the experiment is from (short form, e.g. "Chen & Bruna").
+    pub paper: &'static str,
     pub figure: &'static str,
     pub title: &'static str,
     pub quick: bool,
@@ -61,6 +66,9 @@ pub struct Experiment {
     /// Raw per-point data (JSON only).
     #[serde(skip_serializing_if = "Value::is_null")]
     pub data: Value,
+    /// `--sensitivity N`: how each measure moved when rerun with `N` other seeds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seed_sensitivity: Vec<super::sensitivity::Moved>,
     pub note: &'static str,
 }
 
@@ -74,23 +82,35 @@ const NOTE: &str = "floating-point simulation (f64): a cross-check, not a certif
 
 impl Experiment {
     fn new(name: &'static str, figure: &'static str, title: &'static str, quick: bool, seed: u64) -> Experiment {
-        Experiment { name, figure, title, quick, seed, settings: vec![], measured: vec![], details: vec![], data: Value::Null, note: NOTE }
+        Experiment::of("Chen & Bruna", name, figure, title, quick, seed)
     }
-    fn paper(&mut self, name: &str, value: impl fmt::Display) {
+    /// An experiment of `paper`.
+    pub(super) fn of(paper: &'static str, name: &'static str, figure: &'static str, title: &'static str, quick: bool, seed: u64) -> Experiment {
+        Experiment { name, paper, figure, title, quick, seed, settings: vec![], measured: vec![], details: vec![], data: Value::Null, seed_sensitivity: vec![], note: NOTE }
+    }
+    pub(super) fn paper(&mut self, name: &str, value: impl fmt::Display) {
         self.settings.push(Setting { name: name.into(), value: value.to_string(), source: "paper" });
     }
-    fn chosen(&mut self, name: &str, value: impl fmt::Display) {
+    pub(super) fn chosen(&mut self, name: &str, value: impl fmt::Display) {
         self.settings.push(Setting { name: name.into(), value: value.to_string(), source: "chosen" });
     }
-    fn measure(&mut self, name: &str, measured: impl Into<Value>, paper: Option<&str>) {
-        self.measured.push(Measure { name: name.into(), measured: measured.into(), paper: paper.map(str::to_string) });
+    pub(super) fn measure(&mut self, name: &str, measured: impl Into<Value>, paper: Option<&str>) {
+        self.measured.push(Measure { key: None, name: name.into(), measured: measured.into(), paper: paper.map(str::to_string) });
+    }
+    /// [`Experiment::measure`] under a stable `key` that check files name.
+    pub(super) fn keyed(&mut self, key: &str, name: &str, measured: impl Into<Value>, paper: Option<&str>) {
+        self.measured.push(Measure { key: Some(key.into()), name: name.into(), measured: measured.into(), paper: paper.map(str::to_string) });
+    }
+    /// The measured value under `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.measured.iter().find(|m| m.key.as_deref() == Some(key)).map(|m| &m.measured)
     }
 }
 
-fn show(v: &Value) -> String {
+pub(super) fn show(v: &Value) -> String {
     match v {
         Value::Number(n) => match n.as_f64() {
-            Some(x) if n.is_f64() && x != 0.0 && x.abs() < 1e-3 => format!("{x:.3e}"),
+            Some(x) if n.is_f64() && x != 0.0 && (x.abs() < 1e-3 || x.abs() >= 1e9) => format!("{x:.3e}"),
             Some(x) if n.is_f64() => format!("{x:.6}"),
             _ => n.to_string(),
         },
@@ -107,7 +127,7 @@ impl fmt::Display for ExperimentSet {
             if i > 0 {
                 writeln!(f)?;
             }
-            writeln!(f, "== {} (Chen & Bruna {}): {}{}", e.name, e.figure, e.title, if e.quick { "  [--quick: reduced size]" } else { "" })?;
+            writeln!(f, "== {} ({} {}): {}{}", e.name, e.paper, e.figure, e.title, if e.quick { "  [--quick: reduced size]" } else { "" })?;
             writeln!(f, "settings (seed {}):", e.seed)?;
             for s in &e.settings {
                 writeln!(f, "  {:<34} {}  [{}]", s.name, s.value, if s.source == "paper" { "paper" } else { "not stated in the paper; chosen" })?;
@@ -118,7 +138,14 @@ impl fmt::Display for ExperimentSet {
             writeln!(f, "measured:")?;
             for m in &e.measured {
                 let paper = m.paper.as_ref().map(|p| format!("   (paper: {p})")).unwrap_or_default();
-                writeln!(f, "  {:<52} {}{paper}", m.name, show(&m.measured))?;
+                let key = m.key.as_ref().map(|k| format!("  [{k}]")).unwrap_or_default();
+                writeln!(f, "  {:<52} {}{paper}{key}", m.name, show(&m.measured))?;
+            }
+            if !e.seed_sensitivity.is_empty() {
+                writeln!(f, "sensitivity to the seed (seeds {} and the next {}; numbers: min .. max, relative spread):", e.seed, e.seed_sensitivity[0].seeds - 1)?;
+                for m in &e.seed_sensitivity {
+                    writeln!(f, "  {:<52} {}", m.name, m.summary)?;
+                }
             }
             writeln!(f, "({})", e.note)?;
         }
@@ -126,16 +153,37 @@ impl fmt::Display for ExperimentSet {
     }
 }
 
+/// Whether `name` is a preset (Chen & Bruna's or a companion paper's).
+pub fn exists(name: &str) -> bool {
+    NAMES.contains(&name) || super::companion::NAMES.contains(&name)
+}
+
+/// One preset run on one thread, computed once per process for each `(name, quick, seed)` (the
+/// catalogue judges several measures of one run); concurrent callers of the same key wait for
+/// the first.
+pub fn run_cached(name: &str, quick: bool, seed: u64) -> Result<std::sync::Arc<Experiment>, String> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Cell = Arc<OnceLock<Result<Arc<Experiment>, String>>>;
+    static CACHE: OnceLock<Mutex<HashMap<(String, bool, u64), Cell>>> = OnceLock::new();
+    let cell: Cell = {
+        let mut m = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+        m.entry((name.to_string(), quick, seed)).or_default().clone()
+    };
+    cell.get_or_init(|| run(name, quick, seed, 1).map(|mut s| Arc::new(s.experiments.remove(0)))).clone()
+}
+
 /// Runs the preset `name` (or `all`).
 pub fn run(name: &str, quick: bool, seed: u64, threads: usize) -> Result<ExperimentSet, String> {
     let names: Vec<&str> = match name {
-        "all" => NAMES.to_vec(),
-        n if NAMES.contains(&n) => vec![n],
-        n => return Err(format!("--experiment {n} is not one of {}, all", NAMES.join(", "))),
+        "all" => NAMES.iter().chain(super::companion::NAMES.iter()).copied().collect(),
+        n if NAMES.contains(&n) || super::companion::NAMES.contains(&n) => vec![n],
+        n => return Err(format!("--experiment {n} is not one of {}, {}, all", NAMES.join(", "), super::companion::NAMES.join(", "))),
     };
     let mut experiments = vec![];
     for n in names {
         let e = match n {
+            n if super::companion::NAMES.contains(&n) => super::companion::run(n, quick, seed, threads),
             "fig1" => fig1(quick, seed, threads),
             "fig1bc" => fig1bc(quick, seed, threads),
             "fig2" => fig2(quick, seed, threads),
@@ -208,7 +256,7 @@ pub fn quartic_orbit(eta: f64) -> Option<(f64, f64)> {
     (a2 > 0.0 && b2 > 0.0).then(|| (a2.sqrt().min(b2.sqrt()), a2.sqrt().max(b2.sqrt())))
 }
 
-fn gd_config(lr: f64, steps: usize, tail: usize, max_period: usize) -> SimConfig {
+pub(super) fn gd_config(lr: f64, steps: usize, tail: usize, max_period: usize) -> SimConfig {
     let mut cfg = SimConfig::gd(lr, steps);
     cfg.tail = tail;
     cfg.classify.max_period = max_period;
@@ -216,11 +264,11 @@ fn gd_config(lr: f64, steps: usize, tail: usize, max_period: usize) -> SimConfig
     cfg
 }
 
-fn sim<M: Model + ?Sized>(model: &mut M, theta0: &DVector<f64>, cfg: &SimConfig) -> Result<(SimReport, super::Trajectory), String> {
+pub(super) fn sim<M: Model + ?Sized>(model: &mut M, theta0: &DVector<f64>, cfg: &SimConfig) -> Result<(SimReport, super::Trajectory), String> {
     simulate_with_tail(model, theta0, cfg).map_err(|e| e.0)
 }
 
-fn outcome_name(r: &SimReport) -> String {
+pub(super) fn outcome_name(r: &SimReport) -> String {
     match (r.class.outcome, r.class.period) {
         (Outcome::Periodic, Some(p)) => format!("period {p}"),
         (o, _) => o.name().to_string(),

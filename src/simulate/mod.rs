@@ -12,6 +12,8 @@
 //! each result to its own slot, so equal inputs give bit-identical outputs.
 
 pub mod classify;
+pub mod companion;
+pub mod companion_flow;
 pub mod dynamics;
 pub mod expr_model;
 pub mod flow;
@@ -21,6 +23,7 @@ pub mod mlp;
 pub mod model;
 pub mod neuron;
 pub mod rng;
+pub mod sensitivity;
 pub mod sharpness;
 pub mod sweep;
 pub mod teacher_student;

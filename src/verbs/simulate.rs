@@ -961,6 +961,21 @@ impl fmt::Display for SweepOutput {
 // The papers' experiments.
 
 /// Runs the experiment preset `name` (see [`sim::experiments::NAMES`]); `all` runs every one.
-pub fn experiment(name: &str, quick: bool, seed: u64, threads: usize) -> Result<sim::experiments::ExperimentSet, UserError> {
-    sim::experiments::run(name, quick, seed, threads).map_err(UserError::new)
+/// With `sensitivity = Some(n)` each preset is also rerun with the next `n` seeds and every
+/// measure reports how far it moved (`sim::sensitivity`).
+pub fn experiment(name: &str, quick: bool, seed: u64, threads: usize, sensitivity: Option<usize>) -> Result<sim::experiments::ExperimentSet, UserError> {
+    let mut set = sim::experiments::run(name, quick, seed, threads).map_err(UserError::new)?;
+    if let Some(n) = sensitivity {
+        if n == 0 || n > 64 {
+            return Err(UserError::new("--sensitivity N needs N from 1 to 64 (the number of other seeds)"));
+        }
+        for e in &mut set.experiments {
+            let others = (1..=n as u64)
+                .map(|k| sim::experiments::run(e.name, quick, seed.wrapping_add(k), threads).map(|mut s| s.experiments.remove(0)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(UserError::new)?;
+            e.seed_sensitivity = sim::sensitivity::compare(e, &others);
+        }
+    }
+    Ok(set)
 }
