@@ -2,12 +2,16 @@
 //! showing, per paper and per claim, the statement, the verdict, the expectation, the reason,
 //! the certificate's key numbers, the independent checker's result (`verify`) and, for
 //! one-variable losses, a plot of the loss with the certified orbit points, fixed points or
-//! minima marked.
+//! minima marked, and the simulated figures of [`super::illustrate`] (bifurcation diagrams,
+//! trajectories, the divergence map of Chen & Bruna's Figure 1).
 //!
 //! Guarantee: every text taken from check files or certificates is HTML-escaped; the page
-//! references no external resource. The plots sample the loss in f64 and are illustrative
-//! only (their captions say so): they certify nothing.
+//! references no external resource. The plots sample the loss or simulate GD in f64 and are
+//! illustrative only (their captions say so): they certify nothing; the certified values
+//! drawn on them come from the certificates. Equal report JSON renders to equal bytes.
 
+use super::illustrate::Illustrator;
+use super::svg::tick;
 use crate::expr::Loss;
 use crate::verify::{Status, Verification};
 use serde_json::Value;
@@ -100,16 +104,6 @@ fn ratio_f64(r: &str) -> String {
         None => r.parse::<f64>().unwrap_or(f64::NAN),
     };
     v.to_string()
-}
-
-/// An axis label.
-fn tick(y: f64) -> String {
-    if y == 0.0 || (1e-3..1e4).contains(&y.abs()) {
-        let t = format!("{y:.4}");
-        t.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        format!("{y:.2e}")
-    }
 }
 
 /// Integer coefficients (lowest degree first) as a polynomial in eta/x.
@@ -240,7 +234,7 @@ fn verdict(v: &str) -> String {
 }
 
 /// A number of the report as f64 for plotting (midpoint of the enclosure).
-fn f64_of(v: &Value) -> Option<f64> {
+pub(super) fn f64_of(v: &Value) -> Option<f64> {
     let (lo, hi) = ends(v)?;
     Some((lo + hi) / 2.0)
 }
@@ -258,7 +252,7 @@ fn zoom(xs: &[f64], a: f64, b: f64) -> (f64, f64) {
 }
 
 /// The end points of an enclosure as f64 (for plotting).
-fn ends(v: &Value) -> Option<(f64, f64)> {
+pub(super) fn ends(v: &Value) -> Option<(f64, f64)> {
     Some((v.get("lo")?.as_str()?.parse().ok()?, v.get("hi")?.as_str()?.parse().ok()?))
 }
 
@@ -270,7 +264,7 @@ struct Mark {
 }
 
 /// The one-variable loss of a check (with its parameters), for plotting.
-fn plot_loss(check: &Value) -> Option<Loss> {
+pub(super) fn plot_loss(check: &Value) -> Option<Loss> {
     let src = match (check.get("loss").and_then(Value::as_str), check.get("base").and_then(Value::as_str), check.get("target").and_then(Value::as_str)) {
         (Some(l), _, _) => l.to_string(),
         (None, Some(g), Some(y)) => format!("({g} - ({y}))^2"),
@@ -405,6 +399,7 @@ pub fn render(report: &Value, verified: Option<&Verification>) -> String {
     let mut papers: Vec<&str> = checks.iter().map(|c| s(c, "paper")).collect();
     papers.sort();
     papers.dedup();
+    let mut figs = Illustrator::default();
     let _ = write!(o, "<nav><ul>");
     for p in &papers {
         let _ = write!(o, "<li><a href=\"#paper-{}\">{}</a></li>", esc(p), esc(p));
@@ -425,16 +420,17 @@ pub fn render(report: &Value, verified: Option<&Verification>) -> String {
             );
         }
         let _ = write!(o, "</table>");
+        o.push_str(&figs.for_paper(p));
         for c in checks.iter().filter(|c| s(c, "paper") == p) {
             let status = verified.and_then(|v| v.items.iter().find(|i| i.id == s(c, "id"))).map(|i| &i.status);
-            check_section(&mut o, c, status);
+            check_section(&mut o, c, status, &mut figs);
         }
     }
     o.push_str("</body></html>\n");
     o
 }
 
-fn check_section(o: &mut String, c: &Value, status: Option<&Status>) {
+fn check_section(o: &mut String, c: &Value, status: Option<&Status>, figs: &mut Illustrator) {
     let unexpected = c.get("as_expected").and_then(Value::as_bool) == Some(false);
     let _ = write!(
         o,
@@ -456,6 +452,7 @@ fn check_section(o: &mut String, c: &Value, status: Option<&Status>) {
         if let Some(plot) = plot_for(c.get("check").unwrap_or(&Value::Null), cert) {
             o.push_str(&plot);
         }
+        o.push_str(&figs.for_check(c.get("check").unwrap_or(&Value::Null), cert, s(c, "verdict")));
     }
     if let Some(st) = status {
         let (class, word) = match st {

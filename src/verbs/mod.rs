@@ -5,6 +5,7 @@ pub mod conditions;
 pub mod eval;
 pub mod input;
 pub mod orbit;
+pub mod progress;
 pub mod prove;
 pub mod run;
 pub mod simulate;
