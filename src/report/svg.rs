@@ -46,7 +46,7 @@ impl Frame {
         self.h - self.mb - (y - self.y.0) / (self.y.1 - self.y.0) * (self.h - self.mt - self.mb)
     }
 
-    /// Whether `(x, y)` lies in the data ranges.
+    /// Whether `(x, y)` lies in the data ranges (false for NaN and infinities).
     pub fn contains(&self, x: f64, y: f64) -> bool {
         x >= self.x.0 && x <= self.x.1 && y >= self.y.0 && y <= self.y.1
     }
@@ -97,7 +97,7 @@ impl Frame {
         let mut d = String::new();
         let mut pen = false;
         for (x, y) in pts {
-            if !(x.is_finite() && y.is_finite()) || !self.contains(x, y) {
+            if !self.contains(x, y) {
                 pen = false;
                 continue;
             }

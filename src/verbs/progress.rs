@@ -26,7 +26,7 @@ pub struct Bar {
 /// `done/total`, elapsed seconds and the last item's name, cut to `columns` characters.
 pub fn line(label: &str, done: usize, total: usize, seconds: f64, item: &str, columns: usize) -> String {
     let width = 28;
-    let filled = if total == 0 { width } else { (done.min(total) * width) / total };
+    let filled = (done.min(total) * width).checked_div(total).unwrap_or(width);
     let bar: String = (0..width).map(|i| if i < filled { '#' } else if i == filled { '>' } else { '-' }).collect();
     let s = format!("{label} [{bar}] {done}/{total} {seconds:.1}s {item}");
     s.chars().take(columns.max(20)).collect()
