@@ -130,7 +130,8 @@ fn assert_figures(html: &str) {
     assert_eq!(html.matches("class=\"boundary\"").count(), 2, "the predicted boundaries");
     assert_eq!(attr_after(html, "plot trajectory head", "data-iterates"), Some(121));
     assert!(html.contains("class=\"coord\" d=\"M"), "the trajectory is drawn");
-    assert_eq!(html.matches("Illustrative, f64, not a certificate.").count(), 5, "every simulated figure says so");
+    assert_eq!(html.matches("class=\"plot loss\"").count(), 2, "the loss plots of the orbit and the minimum");
+    assert_eq!(html.matches("Illustrative, f64, not a certificate.").count(), 5 + 2, "every figure says so");
 }
 
 fn write_report(name: &str) -> PathBuf {
@@ -169,7 +170,6 @@ fn html_is_self_contained_and_escaped() {
     }
     assert_figures(&html);
     assert!(html.contains("class=\"v PASS\"") && html.contains("class=\"v FAIL\""), "coloured verdicts");
-    assert!(html.contains("Illustrative only"), "plots say they are not certificates");
     assert!(html.contains("21/20"), "the learning rate, exactly");
     assert!(html.contains("12361/10000"), "the counterexample");
     assert_eq!(html.matches("Independent exact checker").count(), 5, "the independent checker's result per check (not for the simulation)");
