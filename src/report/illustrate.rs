@@ -144,7 +144,8 @@ impl Illustrator {
     }
 }
 
-/// The trajectory of a `simulate` check with an expression loss, rerun from the check's inputs.
+/// The trajectory of a `simulate` check with an expression loss, rerun from the check's inputs
+/// and drawn only if the rerun ends at the certificate's last iterate.
 fn simulate(check: &Value, cert: &Value) -> Option<String> {
     use crate::verbs::simulate::{self as vs, ModelSpec, Plan};
     let args = vs::SimulateArgs {
@@ -161,11 +162,19 @@ fn simulate(check: &Value, cert: &Value) -> Option<String> {
     if init.len() > figures::TRACE_MAX_DIM || init.len() != loss.vars.len() {
         return None;
     }
-    let mut model: Box<dyn crate::simulate::Model> = match crate::simulate::expr1d::ExprModel1d::new(loss.clone()) {
-        Some(m) => Box::new(m),
-        None => Box::new(crate::simulate::ExprModel::new(loss.clone())),
+    // The check's own model (not the faster 1-D one): the rerun must be the check's run.
+    let mut model = crate::simulate::ExprModel::new(loss.clone());
+    let t = figures::trace(&mut model, &nalgebra::DVector::from_column_slice(init), req.lr, req.config.steps, figures::TRACE_HEAD, figures::TRACE_TAIL);
+    // Draw only the run the check judged: the rerun ends where the certificate says it ended
+    // (a check with settings this rerun does not know gets no figure).
+    let last: Vec<f64> = cert.get("last")?.as_array()?.iter().filter_map(Value::as_f64).collect();
+    let same = match t.tail.last() {
+        Some(ours) => ours.len() == last.len() && ours.iter().zip(&last).all(|(a, b)| (a - b).abs() <= 1e-12 * (1.0 + b.abs())),
+        None => t.diverged_at.is_some() && text(cert, "outcome") == Some("diverged"),
     };
-    let t = figures::trace(model.as_mut(), &nalgebra::DVector::from_column_slice(init), req.lr, req.config.steps, figures::TRACE_HEAD, figures::TRACE_TAIL);
+    if !same {
+        return None;
+    }
     let found = match (text(cert, "outcome"), cert.get("period").and_then(Value::as_u64)) {
         (Some(o), Some(p)) => format!("{o}, period {p}"),
         (Some(o), None) => o.to_string(),
