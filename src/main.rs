@@ -597,7 +597,6 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
             seed, steps, tail, method, schedule, tol, max_period, cross_check, inside, perturbation, bench_steps,
             sweep, keep, jobs, budget, common,
         } => {
-            use std::io::IsTerminal;
             let prec = input::check_prec(common.prec)?;
             if let Some(name) = experiment {
                 let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
@@ -634,34 +633,23 @@ fn run(cli: Cli) -> Result<ExitCode, UserError> {
                 }
                 verbs::simulate::Plan::Sweep(req) => {
                     let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
-                    let tty = std::io::stderr().is_terminal();
-                    let progress = |done: usize, total: usize| {
-                        if tty && (done % 16 == 0 || done == total) {
-                            eprint!("\r[{done}/{total}]");
-                            if done == total {
-                                eprintln!();
-                            }
-                        }
-                    };
-                    print(&verbs::simulate::sweep(&req, threads, &progress)?, common.json);
+                    let bar = verbs::progress::Bar::for_stderr("sweep", common.json);
+                    let out = verbs::simulate::sweep(&req, threads, &|done, total| bar.update(done, total, ""));
+                    bar.finish();
+                    print(&out?, common.json);
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
         Verb::Run { paths, out, jobs, common } => {
-            use std::io::IsTerminal;
             let paths = if paths.is_empty() { vec![std::path::PathBuf::from("checks")] } else { paths };
             let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
-            let tty = std::io::stderr().is_terminal() && !common.json;
-            let progress = |done: usize, total: usize, o: &eoscert::catalogue::Outcome| {
-                if tty {
-                    eprint!("\r[{done}/{total}] {:<60}", o.id);
-                    if done == total {
-                        eprintln!();
-                    }
-                }
-            };
-            let report = verbs::run::run(&paths, &out, threads, &progress)?;
+            let bar = verbs::progress::Bar::for_stderr("run", common.json);
+            let report = verbs::run::run(&paths, &out, threads, &|done, total, o| {
+                bar.update(done, total, if done == total { "writing the reports" } else { &o.id })
+            });
+            bar.finish();
+            let report = report?;
             if common.json {
                 print(&JsonOnly(serde_json::to_value(&report).expect("serialisable")), true);
             } else {

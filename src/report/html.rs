@@ -2,12 +2,16 @@
 //! showing, per paper and per claim, the statement, the verdict, the expectation, the reason,
 //! the certificate's key numbers, the independent checker's result (`verify`) and, for
 //! one-variable losses, a plot of the loss with the certified orbit points, fixed points or
-//! minima marked.
+//! minima marked, and the simulated figures of [`super::illustrate`] (bifurcation diagrams,
+//! trajectories, the divergence map of Chen & Bruna's Figure 1).
 //!
 //! Guarantee: every text taken from check files or certificates is HTML-escaped; the page
-//! references no external resource. The plots sample the loss in f64 and are illustrative
-//! only (their captions say so): they certify nothing.
+//! references no external resource. The plots sample the loss or simulate GD in f64 and are
+//! illustrative only (their captions say so): they certify nothing; the certified values
+//! drawn on them come from the certificates. Equal report JSON renders to equal bytes.
 
+use super::illustrate::Illustrator;
+use super::svg::{figure, tick, Frame};
 use crate::expr::Loss;
 use crate::verify::{Status, Verification};
 use serde_json::Value;
@@ -100,16 +104,6 @@ fn ratio_f64(r: &str) -> String {
         None => r.parse::<f64>().unwrap_or(f64::NAN),
     };
     v.to_string()
-}
-
-/// An axis label.
-fn tick(y: f64) -> String {
-    if y == 0.0 || (1e-3..1e4).contains(&y.abs()) {
-        let t = format!("{y:.4}");
-        t.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        format!("{y:.2e}")
-    }
 }
 
 /// Integer coefficients (lowest degree first) as a polynomial in eta/x.
@@ -240,7 +234,7 @@ fn verdict(v: &str) -> String {
 }
 
 /// A number of the report as f64 for plotting (midpoint of the enclosure).
-fn f64_of(v: &Value) -> Option<f64> {
+pub(super) fn f64_of(v: &Value) -> Option<f64> {
     let (lo, hi) = ends(v)?;
     Some((lo + hi) / 2.0)
 }
@@ -258,7 +252,7 @@ fn zoom(xs: &[f64], a: f64, b: f64) -> (f64, f64) {
 }
 
 /// The end points of an enclosure as f64 (for plotting).
-fn ends(v: &Value) -> Option<(f64, f64)> {
+pub(super) fn ends(v: &Value) -> Option<(f64, f64)> {
     Some((v.get("lo")?.as_str()?.parse().ok()?, v.get("hi")?.as_str()?.parse().ok()?))
 }
 
@@ -270,7 +264,7 @@ struct Mark {
 }
 
 /// The one-variable loss of a check (with its parameters), for plotting.
-fn plot_loss(check: &Value) -> Option<Loss> {
+pub(super) fn plot_loss(check: &Value) -> Option<Loss> {
     let src = match (check.get("loss").and_then(Value::as_str), check.get("base").and_then(Value::as_str), check.get("target").and_then(Value::as_str)) {
         (Some(l), _, _) => l.to_string(),
         (None, Some(g), Some(y)) => format!("({g} - ({y}))^2"),
@@ -318,7 +312,6 @@ fn plot_for(check: &Value, cert: &Value) -> Option<String> {
 
 /// An inline SVG line plot of the loss on [a, b] sampled in f64, with marks.
 fn svg(loss: &Loss, a: f64, b: f64, marks: &[Mark], what: &str) -> String {
-    let (w, h, m) = (560.0, 260.0, 40.0);
     if !(a.is_finite() && b.is_finite() && b > a) {
         return String::new();
     }
@@ -331,56 +324,32 @@ fn svg(loss: &Loss, a: f64, b: f64, marks: &[Mark], what: &str) -> String {
     if pts.len() < 2 {
         return String::new();
     }
-    let (mut ylo, mut yhi) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, u), p| (l.min(p.1), u.max(p.1)));
-    if yhi - ylo < 1e-300 {
-        ylo -= 1.0;
-        yhi += 1.0;
-    }
-    let sx = |x: f64| m + (x - a) / (b - a) * (w - 2.0 * m);
-    let sy = |y: f64| h - m - (y - ylo) / (yhi - ylo) * (h - 2.0 * m);
-    let path: String = pts.iter().enumerate().map(|(i, (x, y))| format!("{}{:.2},{:.2}", if i == 0 { "M" } else { " L" }, sx(*x), sy(*y))).collect();
-    let mut o = format!(
-        "<figure><svg class=\"plot\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\">\
-<rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" fill=\"#fff\" stroke=\"#ddd\"/>\
-<line x1=\"{m}\" y1=\"{hb}\" x2=\"{wr}\" y2=\"{hb}\" stroke=\"#888\"/><line x1=\"{m}\" y1=\"{m}\" x2=\"{m}\" y2=\"{hb}\" stroke=\"#888\"/>\
-<text x=\"{m}\" y=\"{ty}\">{ta}</text><text x=\"{wr}\" y=\"{ty}\" text-anchor=\"end\">{tb}</text>\
-<text x=\"2\" y=\"{m}\">{tyh}</text><text x=\"2\" y=\"{hb}\">{tyl}</text>\
-<path d=\"{path}\" fill=\"none\" stroke=\"#0969da\" stroke-width=\"1.5\"/>",
-        hb = h - m,
-        wr = w - m,
-        ty = h - m + 16.0,
-        ta = tick(a),
-        tb = tick(b),
-        tyh = tick(yhi),
-        tyl = tick(ylo),
-    );
+    let (ylo, yhi) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, u), p| (l.min(p.1), u.max(p.1)));
+    let fr = Frame::new((a, b), (ylo, yhi));
+    let mut o = fr.open("loss", &format!("data-samples=\"{}\"", pts.len()), "x", "f(x)");
+    let _ = write!(o, "<path d=\"{}\" fill=\"none\" stroke=\"#0969da\" stroke-width=\"1.5\"/>", fr.path(pts.iter().copied()));
     let orbit: Vec<&Mark> = marks.iter().filter(|k| k.class == "orbit").collect();
     for pair in orbit.chunks(2) {
         if let [p, q] = pair {
             if let (Some(y1), Some(y2)) = (f(p.x), f(q.x)) {
-                let _ = write!(o, "<line x1=\"{:.2}\" y1=\"{:.2}\" x2=\"{:.2}\" y2=\"{:.2}\" stroke=\"#cf222e\" stroke-dasharray=\"4 3\"/>", sx(p.x), sy(y1), sx(q.x), sy(y2));
+                let _ = write!(o, "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#cf222e\" stroke-dasharray=\"4 3\"/>", fr.sx(p.x), fr.sy(y1), fr.sx(q.x), fr.sy(y2));
             }
         }
     }
     for k in marks {
         let Some(y) = f(k.x).filter(|_| k.x >= a && k.x <= b) else { continue };
-        let (cx, cy) = (sx(k.x), sy(y));
+        let (cx, cy) = (fr.sx(k.x), fr.sy(y));
         let shape = if k.class == "orbit" {
-            format!("<circle cx=\"{cx:.2}\" cy=\"{cy:.2}\" r=\"5\" fill=\"#cf222e\">")
+            format!("<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"5\" fill=\"#cf222e\">")
         } else {
-            format!("<rect x=\"{:.2}\" y=\"{:.2}\" width=\"9\" height=\"9\" fill=\"#1a7f37\">", cx - 4.5, cy - 4.5)
+            format!("<rect x=\"{:.1}\" y=\"{:.1}\" width=\"9\" height=\"9\" fill=\"#1a7f37\">", cx - 4.5, cy - 4.5)
         };
         let close = if k.class == "orbit" { "</circle>" } else { "</rect>" };
         let _ = write!(o, "{shape}<title>{} at x ≈ {:.6}</title>{close}", esc(&k.label), k.x);
     }
-    let _ = write!(
-        o,
-        "</svg><figcaption>The loss on [{}, {}] with the {}. Illustrative only: sampled in f64, not a certificate.</figcaption></figure>",
-        tick(a),
-        tick(b),
-        esc(what)
-    );
-    o
+    fr.close(&mut o);
+    let caption = format!("The loss on [{}, {}], sampled, with the {}; the marks are certified, drawn at their enclosures' midpoints. {}", tick(a), tick(b), what, super::figures::ILLUSTRATIVE);
+    figure("fig-loss", &o, &caption)
 }
 
 /// The HTML page of a report JSON (as written to `report.json`, checks carrying `check`),
@@ -405,6 +374,7 @@ pub fn render(report: &Value, verified: Option<&Verification>) -> String {
     let mut papers: Vec<&str> = checks.iter().map(|c| s(c, "paper")).collect();
     papers.sort();
     papers.dedup();
+    let mut figs = Illustrator::default();
     let _ = write!(o, "<nav><ul>");
     for p in &papers {
         let _ = write!(o, "<li><a href=\"#paper-{}\">{}</a></li>", esc(p), esc(p));
@@ -425,16 +395,17 @@ pub fn render(report: &Value, verified: Option<&Verification>) -> String {
             );
         }
         let _ = write!(o, "</table>");
+        o.push_str(&figs.for_paper(p));
         for c in checks.iter().filter(|c| s(c, "paper") == p) {
             let status = verified.and_then(|v| v.items.iter().find(|i| i.id == s(c, "id"))).map(|i| &i.status);
-            check_section(&mut o, c, status);
+            check_section(&mut o, c, status, &mut figs);
         }
     }
     o.push_str("</body></html>\n");
     o
 }
 
-fn check_section(o: &mut String, c: &Value, status: Option<&Status>) {
+fn check_section(o: &mut String, c: &Value, status: Option<&Status>, figs: &mut Illustrator) {
     let unexpected = c.get("as_expected").and_then(Value::as_bool) == Some(false);
     let _ = write!(
         o,
@@ -456,6 +427,7 @@ fn check_section(o: &mut String, c: &Value, status: Option<&Status>) {
         if let Some(plot) = plot_for(c.get("check").unwrap_or(&Value::Null), cert) {
             o.push_str(&plot);
         }
+        o.push_str(&figs.for_check(c.get("check").unwrap_or(&Value::Null), cert, s(c, "verdict")));
     }
     if let Some(st) = status {
         let (class, word) = match st {

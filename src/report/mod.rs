@@ -7,7 +7,10 @@
 //! inputs of its check file under `check` (kind, loss, parameters, claimed values), so that
 //! `verify` can re-check the certificate against the claim from the report alone.
 
+pub mod figures;
 pub mod html;
+pub mod illustrate;
+pub mod svg;
 
 use crate::catalogue::Outcome;
 use crate::verdict::Verdict;

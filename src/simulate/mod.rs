@@ -18,6 +18,7 @@ pub mod dynamics;
 pub mod expr_model;
 pub mod flow;
 pub mod experiments;
+pub mod expr1d;
 pub mod mf;
 pub mod mlp;
 pub mod model;

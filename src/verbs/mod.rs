@@ -6,6 +6,7 @@ pub mod eval;
 pub mod input;
 pub mod mf;
 pub mod orbit;
+pub mod progress;
 pub mod prove;
 pub mod run;
 pub mod simulate;
