@@ -404,8 +404,8 @@ fn divergence_map(alpha: Option<f64>, quick: bool, seed: u64, threads: usize) ->
     };
     e.measure("cells agreeing with the prediction", agree, Some(paper_agree));
     e.measure("fraction agreeing", round6(agree as f64 / cellsn.max(1) as f64), None);
-    e.measure(&format!("finite cells with {gname} > 2"), beyond, None);
-    e.measure(&format!("diverged cells with {gname} < 2"), inside, Some(if alpha.is_none() { "none" } else { "none (sufficient condition)" }));
+    e.keyed("finite_beyond_boundary", &format!("finite cells with {gname} > 2"), beyond, None);
+    e.keyed("diverged_inside_boundary", &format!("diverged cells with {gname} < 2"), inside, Some(if alpha.is_none() { "none" } else { "none (sufficient condition)" }));
     if alpha.is_none() {
         // The empirical boundary: for each a1, the largest a2 of the grid below the first
         // diverged one, against 2 - a1 (signed: positive = finite beyond the line).
@@ -688,7 +688,7 @@ fn fig5(quick: bool, seed: u64) -> Result<Experiment, String> {
             _ => neuron_series(&mut NeuronModel::new(d), &theta0, lr, steps)?,
         };
         let (r, traj) = sim(model, &theta0, &gd_config(lr, steps, 1024, 64))?;
-        e.measure(&format!("{label}: outcome"), outcome_name(&r), Some("period-2 orbit (Proposition 4, population loss)"));
+        e.keyed(&format!("{label}_outcome"), &format!("{label}: outcome"), outcome_name(&r), Some("period-2 orbit (Proposition 4, population loss)"));
         e.measure(
             &format!("{label}: orbit points (v, w_x, w_y)"),
             json!(r.class.points.iter().map(|p| p.iter().map(|&x| round6(x)).collect::<Vec<_>>()).collect::<Vec<_>>()),
@@ -747,7 +747,8 @@ fn fig6(quick: bool, seed: u64) -> Result<Experiment, String> {
     let mut svx: Vec<f64> = svx.iter().copied().collect();
     svx.sort_by(|a, b| b.total_cmp(a));
     e.measure("predicted sigma_max orbit (1-D orbit at eta sigma1(C), times sigma1(X0))", pred, Some("about 6.1 and 5.3"));
-    e.measure(
+    e.keyed(
+        "orbit_ratio",
         "ratio of the two orbit values (independent of the scale of X0)",
         orbit.map(|(a, b)| json!(round6(b / a))).unwrap_or(Value::Null),
         Some("6.1/5.3 = 1.150943"),
@@ -823,15 +824,15 @@ fn fig8(quick: bool, seed: u64, threads: usize) -> Result<Experiment, String> {
         (round6(r.iter().copied().fold(f64::INFINITY, f64::min)), round6(mean), round6(r.iter().copied().fold(f64::NEG_INFINITY, f64::max)), r)
     };
     let mut lossm = TeacherStudent::new(k, d, m_pts, seed);
-    for (label, t, paper) in [
-        (format!("lr {lr_small}, {epochs} epochs"), &small, "stay at k_i^2 (1 to 3.754)"),
-        (format!("lr {lr_large}, {epochs} epochs"), &large, "oscillate around the flatter minimum"),
-        (format!("lr {lr_large} then {lr_small}"), &decayed, "all ratios near 1.21"),
+    for (tag, label, t, paper) in [
+        ("small_lr", format!("lr {lr_small}, {epochs} epochs"), &small, "stay at k_i^2 (1 to 3.754)"),
+        ("large_lr", format!("lr {lr_large}, {epochs} epochs"), &large, "oscillate around the flatter minimum"),
+        ("large_then_small_lr", format!("lr {lr_large} then {lr_small}"), &decayed, "all ratios near 1.21"),
     ] {
         let (lo, mean, hi, r) = stats(t);
         e.measure(&format!("{label}: |w_i|/v_i min, mean, max"), json!([lo, mean, hi]), Some(paper));
         e.details.push(format!("|w_i|/v_i after {label}: {}", r.iter().map(|x| format!("{x:.3}")).collect::<Vec<_>>().join(" ")));
-        e.measure(&format!("{label}: sharpness"), round6(sharp(t)?), None);
+        e.keyed(&format!("sharpness_{tag}"), &format!("{label}: sharpness"), round6(sharp(t)?), None);
         e.measure(&format!("{label}: loss"), lossm.loss(t).map_err(|e| e.0)?, None);
     }
     // The sharpness of the minima w_i = k e_i, v_i = 1/k against k^2 (Figure 8(e, f)).
