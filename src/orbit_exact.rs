@@ -161,7 +161,8 @@ pub fn orbits_from_polynomial(loss: &Loss, p: &Poly, eta: &Q, domain: &Interval,
     let count = roots.len();
     let df = f.derivative();
     let big_f = Poly::x().sub(&df.scale(eta));
-    let fixed = p.squarefree().gcd(&big_f.sub(&Poly::x()));
+    // Common roots of p and F(x) - x: fixed points (with F' = -1), not orbit points.
+    let fixed = p.gcd(&big_f.sub(&Poly::x()));
     let (i_f, i_f2) = (IPoly::new(&big_f, prec), IPoly::new(&df.derivative(), prec));
     // Roots that are orbit points (not fixed points), with their enclosures and isolating intervals.
     let mut pts: Vec<(Interval, (Q, Q), Interval)> = vec![];

@@ -359,12 +359,7 @@ impl Poly {
 
     /// Interval Horner evaluation at the precision of `x`: contains `self(t)` for every `t ∈ x`.
     pub fn eval_interval(&self, x: &Interval) -> Interval {
-        let p = x.prec();
-        let mut acc = Interval::from_int(0, p);
-        for a in self.c.iter().rev() {
-            acc = acc.mul(x).add(&Interval::from_rational(a, p));
-        }
-        acc
+        crate::roots::IPoly::new(self, x.prec()).eval(x)
     }
 
     /// The monic greatest common divisor (`gcd(0, 0) = 0`).

@@ -183,13 +183,7 @@ pub fn divergence_map(alpha: Option<f64>, n: usize, amax: f64, steps: usize, see
     let one = |i: usize| -> bool {
         let (a1, a2) = (axis[i % n], axis[i / n]);
         let mut m = MfModel::new(DMatrix::from_diagonal(&DVector::from_vec(vec![a1, a2])), 2);
-        let theta0 = match alpha {
-            None => noise.clone(),
-            Some(al) => {
-                let x0 = DMatrix::from_diagonal(&DVector::from_vec(vec![a1.sqrt(), a2.sqrt()]));
-                MfModel::pack(&(&x0 * al), &(&x0 / al)) + &noise
-            }
-        };
+        let theta0 = MfModel::figure1_start(a1, a2, alpha, &noise);
         let mut st = sim::Stepper::new(sim::Method::Gd, sim::Schedule::Constant(1.0), m.dim());
         st.run(&mut m, &theta0, steps, 1).diverged.is_some()
     };

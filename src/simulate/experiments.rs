@@ -303,13 +303,7 @@ fn map_cells(cells: &[(f64, f64)], alpha: Option<f64>, scale: f64, seed: u64, st
     let one = |i: usize| -> Result<bool, String> {
         let (a1, a2) = cells[i];
         let mut m = MfModel::new(DMatrix::from_diagonal(&DVector::from_vec(vec![a1, a2])), 2);
-        let theta0 = match alpha {
-            None => noise.clone(),
-            Some(al) => {
-                let x0 = DMatrix::from_diagonal(&DVector::from_vec(vec![a1.sqrt(), a2.sqrt()]));
-                MfModel::pack(&(&x0 * al), &(&x0 / al)) + &noise
-            }
-        };
+        let theta0 = MfModel::figure1_start(a1, a2, alpha, &noise);
         Ok(sim(&mut m, &theta0, &cfg)?.0.class.outcome == Outcome::Diverged)
     };
     parallel_map(cells.len(), threads, &one, &|_, _| {}).into_iter().collect()

@@ -109,6 +109,18 @@ impl MfModel {
         (DMatrixView::from_slice(ys, m, r).into_owned(), DMatrixView::from_slice(zs, n, r).into_owned())
     }
 
+    /// The start of Chen & Bruna's Figure 1 runs for `C = diag(a1, a2)`: `noise` alone (generic
+    /// start), or the quasi-symmetric minimum `(α X0, X0/α)`, `X0 = diag(√a1, √a2)`, plus `noise`.
+    pub fn figure1_start(a1: f64, a2: f64, alpha: Option<f64>, noise: &DVector<f64>) -> DVector<f64> {
+        match alpha {
+            None => noise.clone(),
+            Some(al) => {
+                let x0 = DMatrix::from_diagonal(&DVector::from_vec(vec![a1.sqrt(), a2.sqrt()]));
+                Self::pack(&(&x0 * al), &(&x0 / al)) + noise
+            }
+        }
+    }
+
     /// The parameter vector of `(Y, Z)`.
     pub fn pack(y: &DMatrix<f64>, z: &DMatrix<f64>) -> DVector<f64> {
         DVector::from_iterator(y.len() + z.len(), y.iter().chain(z.iter()).copied())
