@@ -273,7 +273,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn need<'a>(v: &'a Option<String>, field: &str, kind: &str) -> Result<&'a str, UserError> {
+pub(crate) fn need<'a>(v: &'a Option<String>, field: &str, kind: &str) -> Result<&'a str, UserError> {
     v.as_deref().ok_or_else(|| UserError::new(format!("a '{kind}' check needs the field '{field}'")))
 }
 
@@ -333,13 +333,8 @@ pub enum Task {
     Experiment { name: String, quick: bool, seed: u64, measure: String, at_most: Option<f64>, at_least: Option<f64>, equals: Option<String> },
     /// A floating-point experiment: CONSISTENT or INCONSISTENT, never PASS.
     Simulate { request: verbs::simulate::SimulateRequest, outcome: Option<String>, period: Option<usize> },
-    /// Matrix factorisation at a minimiser: `judge` is theorem6 (default), remark, delta,
-    /// printed-delta or hypotheses.
-    MfTheorem6 { y: String, z: String, c: Option<String>, judge: String },
-    /// Matrix factorisation orbit (Observations 1, 2): `judge` is stable (default, with
-    /// `stable`), eq164, eq202, eq203 or q-orbit (the assumption of J.2:
-    /// `Q(γ2, γ2) Q(γ1, γ1)` has its eigenvalues in the open unit disc).
-    MfOrbit { c: String, lr: String, alpha: Option<String>, stable: Option<bool>, judge: String },
+    /// Matrix factorisation: Theorem 6 at a minimiser, Observations 1-2 orbits.
+    Mf(crate::mf::check::MfTask),
     Threshold {
         loss: Loss,
         event: verbs::threshold::Event,
@@ -480,31 +475,7 @@ pub fn prepare(c: &Check) -> Result<Task, UserError> {
                 _ => return Err(UserError::new("a 'simulate' check runs one simulation")),
             }
         }
-        "mf-theorem6" => {
-            let judge = c.judge.clone().unwrap_or_else(|| "theorem6".into());
-            if !["theorem6", "remark", "delta", "printed-delta", "hypotheses"].contains(&judge.as_str()) {
-                return Err(UserError::new(format!("unknown judge '{judge}' for mf-theorem6 (theorem6, remark, delta, printed-delta, hypotheses)")));
-            }
-            let (y, z) = (need(&c.y, "y", kind)?, need(&c.z, "z", kind)?);
-            crate::mf::parse_matrix_flag(y, "y")?;
-            crate::mf::parse_matrix_flag(z, "z")?;
-            if let Some(t) = &c.c {
-                crate::mf::parse_target(t)?;
-            }
-            Task::MfTheorem6 { y: y.into(), z: z.into(), c: c.c.clone(), judge }
-        }
-        "mf-orbit" => {
-            let judge = c.judge.clone().unwrap_or_else(|| "stable".into());
-            if !["stable", "eq164", "eq202", "eq203", "q-orbit"].contains(&judge.as_str()) {
-                return Err(UserError::new(format!("unknown judge '{judge}' for mf-orbit (stable, eq164, eq202, eq203, q-orbit)")));
-            }
-            if judge == "stable" && c.stable.is_none() {
-                return Err(UserError::new("an mf-orbit check judged on 'stable' needs the field 'stable'"));
-            }
-            crate::mf::parse_target(need(&c.c, "c", kind)?)?;
-            input::parse_value(need(&c.lr, "lr", kind)?, prec, "lr")?;
-            Task::MfOrbit { c: need(&c.c, "c", kind)?.into(), lr: need(&c.lr, "lr", kind)?.into(), alpha: c.alpha.clone(), stable: c.stable, judge }
-        }
+        "mf-theorem6" | "mf-orbit" => Task::Mf(crate::mf::check::prepare(c)?),
         "manifold" | "manifold-curve" | "lemma2" | "neuron-decay" | "spectrum" => Task::Manifold(crate::manifold::check::prepare(c)?),
         other => return Err(UserError::new(format!("unknown kind '{other}'"))),
     })
@@ -521,7 +492,6 @@ pub fn judge(c: &Check) -> Result<(Verdict, String, serde_json::Value), UserErro
 
 /// Runs the engine a prepared check needs and turns its output into a verdict.
 pub fn execute(task: Task, prec: u32, budget: Budget) -> Result<(Verdict, String, serde_json::Value), UserError> {
-    let json = |v: &dyn erased::Ser| v.to_json();
     match task {
         Task::Conditions { loss, squared, place, judge } => {
             let out = verbs::conditions::run(&verbs::conditions::ConditionsRequest { loss, place, squared, prec, budget })?;
@@ -633,66 +603,7 @@ pub fn execute(task: Task, prec: u32, budget: Budget) -> Result<(Verdict, String
             let v = if ok { Verdict::Consistent } else { Verdict::Inconsistent };
             Ok((v, reasons.join("; "), json(&out)))
         }
-        Task::MfTheorem6 { y, z, c, judge } => {
-            let out = verbs::mf::theorem6(&y, &z, c.as_deref(), prec)?;
-            let j = match judge.as_str() {
-                "remark" => (out.remark.verdict, out.remark.reason.clone()),
-                "delta" => (out.paper_delta.verdict, out.paper_delta.reason.clone()),
-                "printed-delta" => (out.printed_theorem6_delta.verdict, out.printed_theorem6_delta.reason.clone()),
-                "hypotheses" => (
-                    out.hypotheses.iter().fold(Verdict::Pass, |v, (_, h)| v.and(h.verdict)),
-                    out.hypotheses.iter().map(|(n, h)| format!("{n}: {} ({})", h.verdict.as_str(), h.reason)).collect::<Vec<_>>().join("; "),
-                ),
-                _ => (out.theorem6.verdict, format!("3f'''^2 - f''f'''' = {}: {}", out.theorem6.value.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "-".into()), out.theorem6.reason)),
-            };
-            Ok((j.0, j.1, json(&out)))
-        }
-        Task::MfOrbit { c, lr, alpha, stable, judge } => {
-            let out = verbs::mf::orbit(&c, &lr, alpha.as_deref(), prec, budget)?;
-            let conds = format!("eta sigma1^2 in range: {:?}, Obs. 1 condition: {:?}, eq. (9): {:?}", out.lr_in_range, out.obs1_condition, out.eq9_condition);
-            let (v, r) = match judge.as_str() {
-                "eq202" | "eq203" => match &out.q_matrix {
-                    Some(q) => {
-                        let ok = if judge == "eq202" { q.eq202_exact_at_minimum } else { q.eq203_identity };
-                        (if ok { Verdict::Pass } else { Verdict::Fail }, format!("{judge} exact identity: {ok}; w = {}, {}", q.w[0], q.w[1]))
-                    }
-                    None => (Verdict::Undecided, "no Q matrix (needs d >= 2 and an exact learning rate)".into()),
-                },
-                "q-orbit" => match out.q_matrix.as_ref().and_then(|q| q.at_orbit.as_ref()) {
-                    Some(a) => (
-                        match a.product_schur_cohn_stable {
-                            Some(true) => Verdict::Pass,
-                            Some(false) => Verdict::Fail,
-                            None => Verdict::Undecided,
-                        },
-                        format!("Q(γ2,γ2) Q(γ1,γ1) (J.2, exact at γ² = {}, {}): characteristic polynomial {}; Schur–Cohn stable: {:?}", a.gamma_sq[0], a.gamma_sq[1], a.product_charpoly, a.product_schur_cohn_stable),
-                    ),
-                    None => (Verdict::Undecided, "Q at the orbit needs a rational orbit (sqrt((1 + K)^2 - 4) rational) and d >= 2".into()),
-                },
-                "eq164" => {
-                    let v = out.orbits.iter().fold(if out.orbits.is_empty() { Verdict::Undecided } else { Verdict::Pass }, |v, o| {
-                        v.and(if o.eq164.starts_with("exact") { Verdict::Pass } else if o.eq164.starts_with("INCONSISTENT") { Verdict::Fail } else { Verdict::Undecided })
-                    });
-                    (v, out.orbits.iter().map(|o| o.eq164.clone()).collect::<Vec<_>>().join("; "))
-                }
-                _ => {
-                    let st = stable.unwrap_or(true);
-                    let mut v = if out.orbits.is_empty() { if out.complete { Verdict::Fail } else { Verdict::Undecided } } else { Verdict::Pass };
-                    let mut reasons = vec![format!("{} orbit(s) of the reduced system{}", out.orbits.len(), if out.complete { " (complete)" } else { "" }), conds];
-                    for (i, o) in out.orbits.iter().enumerate() {
-                        let sv = match (o.stable, st) {
-                            (Verdict::Pass, true) | (Verdict::Fail, false) => Verdict::Pass,
-                            (Verdict::Pass, false) | (Verdict::Fail, true) => Verdict::Fail,
-                            _ => Verdict::Undecided,
-                        };
-                        reasons.push(format!("orbit #{}: claimed {}, certified {}: {}", i + 1, if st { "stable" } else { "unstable" }, o.stable.as_str(), o.stable_reason));
-                        v = v.and(sv);
-                    }
-                    (v, reasons.join("; "))
-                }
-            };
-            Ok((v, r, json(&out)))
-        }
+        Task::Mf(t) => crate::mf::check::execute(t, prec, budget),
         Task::Threshold { loss, event, near, lr_range, domain, claimed, minpoly } => {
             let out = verbs::threshold::run(&verbs::threshold::ThresholdRequest { loss, event, lr_range, near, domain, prec, budget })?;
             let (v, r) = judge_threshold(&out, minpoly.as_deref(), &claimed, prec);
@@ -836,14 +747,7 @@ pub fn run_one(path: &Path, c: &Check) -> Outcome {
     }
 }
 
-/// Type-erased JSON conversion of verb outputs.
-mod erased {
-    pub trait Ser {
-        fn to_json(&self) -> serde_json::Value;
-    }
-    impl<T: serde::Serialize> Ser for T {
-        fn to_json(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
-        }
-    }
+/// A verb's output as the JSON a report entry carries (`null` if it cannot be serialised).
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }

@@ -11,7 +11,7 @@
 
 use super::curve::{judge_curve, CurveClaim};
 use super::laurent::Laurent;
-use crate::catalogue::Check;
+use crate::catalogue::{json, Check};
 use crate::expr::Loss;
 use crate::prove::Op;
 use crate::verbs::{input, UserError};
@@ -126,7 +126,6 @@ pub fn prepare(c: &Check) -> Result<ManifoldTask, UserError> {
 
 /// Judges a prepared check.
 pub fn execute(t: ManifoldTask, prec: u32) -> Result<(Verdict, String, serde_json::Value), UserError> {
-    let json = |v: &dyn erased_json::Ser| v.to_json();
     match t {
         ManifoldTask::Point { loss, at, eta, holds } => {
             let out = super::point_membership(&loss, &at, &eta).map_err(UserError::undecided)?;
@@ -176,17 +175,6 @@ pub fn execute(t: ManifoldTask, prec: u32) -> Result<(Verdict, String, serde_jso
                 None => (Verdict::Consistent, format!("simulated (f64): |w_y| below the bound at every step from T1 + 4 = {} to {steps} (smallest bound/|w_y| = {:.3e})", r.t1 + 4, r.min_margin)),
             };
             Ok((v, why, json(&r)))
-        }
-    }
-}
-
-mod erased_json {
-    pub trait Ser {
-        fn to_json(&self) -> serde_json::Value;
-    }
-    impl<T: serde::Serialize> Ser for T {
-        fn to_json(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
         }
     }
 }

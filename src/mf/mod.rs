@@ -18,6 +18,7 @@
 //! [`orbit`] (the period-2 orbits of Observations 1 and 2, on a reduced system),
 //! [`qmatrix`] (the matrix `Q` of eqs. (202)–(203)).
 
+pub mod check;
 pub mod orbit;
 pub mod qmatrix;
 pub mod theorem6;
