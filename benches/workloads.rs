@@ -103,6 +103,8 @@ fn theorem1_at(loss: &Loss, x: &Num) -> [Interval; 4] {
 }
 
 fn main() {
+    // SAFETY: the first statement: no GMP/MPFR memory exists yet (as in eoscert's own main).
+    unsafe { eoscert::alloc::install_for_gmp() };
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let want = |w: &str| filter.as_deref().map_or(true, |f| w.contains(f));
 

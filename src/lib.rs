@@ -4,6 +4,7 @@
 //! ([`taylor`], [`jet`], [`eval`]) generic over the scalar ([`scalar`]: exact rationals,
 //! outward-rounded MPFR intervals from [`interval`], f64) → certifiers → verdicts → reports.
 
+pub mod alloc;
 pub mod error;
 pub mod eval;
 pub mod expr;

@@ -697,6 +697,8 @@ fn verdict_code(v: eoscert::verdict::Verdict) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    // SAFETY: the first statement: no GMP/MPFR memory exists yet.
+    unsafe { eoscert::alloc::install_for_gmp() };
     let cli = Cli::parse();
     let json = cli.verb.common().json;
     match run(cli) {

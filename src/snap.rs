@@ -5,77 +5,130 @@
 //! by exact arithmetic to be a zero too, then `c` *is* the zero (uniqueness in `V`). These
 //! helpers propose candidates; callers prove them exactly. Nothing here is a proof by itself.
 
-use crate::interval::Interval;
+use crate::interval::{from_rug_integer, to_rug_integer, Interval};
+use rug::{Assign, Integer};
 use crate::pipoly::PiPoly;
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{One, Signed, Zero};
+use num_traits::{Signed, Zero};
 
 /// The rational with the smallest denominator (then smallest numerator in absolute value) in
 /// the closed interval `[lo, hi]`, found by continued fractions (Stern–Brocot). `lo <= hi`.
 pub fn simplest_rational(lo: &BigRational, hi: &BigRational) -> BigRational {
-    if lo.is_positive() || lo.is_zero() {
-        simplest_nonneg(lo, hi)
+    simplest_rational_bounded(lo, hi, None).expect("no denominator bound")
+}
+
+/// [`simplest_rational`] when its denominator is at most `max_den`; `None` otherwise. Stops as
+/// soon as a convergent of the common continued-fraction prefix of `lo` and `hi` has a
+/// denominator above the bound (the answer's denominator is at least that large), so a narrow
+/// enclosure of an irrational number is rejected after a few partial quotients instead of the
+/// whole expansion.
+pub fn simplest_rational_bounded(lo: &BigRational, hi: &BigRational, max_den: Option<u64>) -> Option<BigRational> {
+    let r = if lo.is_positive() || lo.is_zero() {
+        simplest_nonneg(lo, hi, max_den)?
     } else if hi.is_negative() {
-        -simplest_nonneg(&-hi, &-lo)
+        -simplest_nonneg(&-hi, &-lo, max_den)?
     } else {
         BigRational::zero()
+    };
+    match max_den {
+        Some(m) if r.denom() > &BigInt::from(m) => None,
+        _ => Some(r),
     }
 }
 
-fn simplest_nonneg(lo: &BigRational, hi: &BigRational) -> BigRational {
+fn simplest_nonneg(lo: &BigRational, hi: &BigRational, max_den: Option<u64>) -> Option<BigRational> {
+    let (a, b) = (to_rug_integer(lo.numer()), to_rug_integer(lo.denom()));
+    let (c, d) = (to_rug_integer(hi.numer()), to_rug_integer(hi.denom()));
+    let (num, den) = simplest_nonneg_rug(a, b, c, d, max_den)?;
+    Some(BigRational::new(from_rug_integer(&num), from_rug_integer(&den)))
+}
+
+/// The simplest fraction in `[a/b, c/d]` (`0 <= a/b <= c/d`, `b, d > 0`) as `(numerator,
+/// denominator)`, or `None` when its denominator exceeds `max_den`. GMP integers, updated in
+/// place (this runs on every zero an interval search certifies).
+fn simplest_nonneg_rug(mut a: Integer, mut b: Integer, mut c: Integer, mut d: Integer, max_den: Option<u64>) -> Option<(Integer, Integer)> {
     // Continued fractions on unnormalised numerator/denominator pairs (no gcd per step):
     // the answer is n0 + 1/(n1 + 1/(n2 + ...)), built back from the partial quotients.
-    let (mut a, mut b) = (lo.numer().clone(), lo.denom().clone()); // lower end a/b
-    let (mut c, mut d) = (hi.numer().clone(), hi.denom().clone()); // upper end c/d
-    let mut quotients: Vec<BigInt> = Vec::new();
-    let last: BigInt;
+    let mut quotients: Vec<Integer> = Vec::new();
+    // Denominators of the convergents of the common prefix: q_k = n_k q_{k-1} + q_{k-2}.
+    let (mut q_prev, mut q_cur) = (Integer::from(1), Integer::new()); // q_{-2}, q_{-1}
+    let (mut n, mut t) = (Integer::new(), Integer::new());
+    let last: Integer;
     loop {
         // Invariant: 0 <= a/b <= c/d, b, d > 0.
-        let n = &a / &b; // floor, a >= 0
-        if &n * &b == a {
+        (&mut n, &mut t).assign(a.div_rem_floor_ref(&b)); // n = floor(a/b), t = a - n b
+        if t.is_zero() {
             last = n;
             break;
         }
-        let n1 = &n + 1;
-        if &n1 * &d <= c {
+        // n + 1 <= c/d ?
+        let mut n1 = n.clone();
+        n1 += 1;
+        if Integer::from(&n1 * &d) <= c {
             last = n1;
             break;
         }
         // Same integer part n: recurse on [d/(c - n d), b/(a - n b)].
-        let (na, nb) = (d.clone(), &c - &n * &d);
-        let (nc, nd) = (b.clone(), &a - &n * &b);
-        quotients.push(n);
-        a = na;
-        b = nb;
-        c = nc;
-        d = nd;
+        c -= Integer::from(&n * &d); // c - n d
+        // new (a, b, c, d) = (d, c - n d, b, a - n b)
+        std::mem::swap(&mut a, &mut d); // a = d_old, d = a_old
+        std::mem::swap(&mut b, &mut c); // b = c - n d, c = b_old
+        d.assign(&t); // a_old - n b_old
+        q_prev += Integer::from(&n * &q_cur);
+        std::mem::swap(&mut q_prev, &mut q_cur);
+        if max_den.is_some_and(|m| q_cur > m) {
+            // The answer is [n0; ..., n_k, last] with last >= 1: its denominator
+            // last q_k + q_{k-1} is at least q_k.
+            return None;
+        }
+        quotients.push(n.clone());
     }
     // Fold back: x = q + 1/x.
     let mut num = last;
-    let mut den = BigInt::one();
+    let mut den = Integer::from(1);
     for q in quotients.into_iter().rev() {
-        let new_num = &q * &num + &den;
-        den = num;
-        num = new_num;
+        let new_num = Integer::from(&q * &num) + &den;
+        den = std::mem::replace(&mut num, new_num);
     }
-    BigRational::new(num, den)
+    if max_den.is_some_and(|m| den > m) {
+        return None;
+    }
+    Some((num, den))
+}
+
+/// `simplest_nonneg_rug`'s sign-handling wrapper for an enclosure's endpoints.
+fn simplest_in(e: &Interval, max_den: u64) -> Option<BigRational> {
+    let (lo, hi) = (e.lo().to_rational()?, e.hi().to_rational()?);
+    let split = |r: rug::Rational| r.into_numer_denom();
+    let r = if lo.cmp0() != std::cmp::Ordering::Less {
+        let ((a, b), (c, d)) = (split(lo), split(hi));
+        let (n, dd) = simplest_nonneg_rug(a, b, c, d, Some(max_den))?;
+        BigRational::new(from_rug_integer(&n), from_rug_integer(&dd))
+    } else if hi.cmp0() == std::cmp::Ordering::Less {
+        let ((a, b), (c, d)) = (split(-hi), split(-lo));
+        let (n, dd) = simplest_nonneg_rug(a, b, c, d, Some(max_den))?;
+        -BigRational::new(from_rug_integer(&n), from_rug_integer(&dd))
+    } else {
+        BigRational::zero()
+    };
+    Some(r)
 }
 
 /// Candidate exact values in an enclosure: the simplest rational in it (if its denominator is
 /// below `max_den`), and `rπ` for the simplest rational `r` in `E/π` (same bound).
 pub fn candidates(e: &Interval, max_den: u64) -> Vec<PiPoly> {
     let mut out = Vec::new();
-    let (Some(lo), Some(hi)) = (e.lo_rational(), e.hi_rational()) else { return out };
-    let q = simplest_rational(&lo, &hi);
-    if q.denom() <= &BigInt::from(max_den) {
+    if !e.is_bounded() {
+        return out;
+    }
+    if let Some(q) = simplest_in(e, max_den) {
         out.push(PiPoly::rational(q));
     }
     let prec = e.prec() + 8;
     if let Ok(t) = e.with_prec(prec).div(&Interval::pi(prec)) {
-        if let (Some(a), Some(b)) = (t.lo_rational(), t.hi_rational()) {
-            let r = simplest_rational(&a, &b);
-            if !r.is_zero() && r.denom() <= &BigInt::from(max_den) {
+        if t.is_bounded() {
+            if let Some(r) = simplest_in(&t, max_den).filter(|r| !r.is_zero()) {
                 let c = PiPoly::pi_times(r);
                 // Keep only if the candidate really lies in E.
                 if e.contains(&c.enclose(prec)) || c.enclose(prec).intersect(e).is_some() {
@@ -104,6 +157,30 @@ mod tests {
         assert_eq!(simplest_rational(&q(-1, 7), &q(1, 9)), q(0, 1));
         assert_eq!(simplest_rational(&q(7, 5), &q(7, 5)), q(7, 5));
         assert_eq!(simplest_rational(&q(314159, 100000), &q(314160, 100000)), q(355, 113));
+    }
+
+    #[test]
+    fn bounded_agrees_with_unbounded() {
+        // Every pair of fractions with small terms: the bounded answer is the unbounded one
+        // whenever its denominator is within the bound, and None otherwise.
+        let fr: Vec<BigRational> = (-12..=12).flat_map(|n| (1..=9).map(move |d| q(n, d))).collect();
+        for a in &fr {
+            for b in &fr {
+                if a > b {
+                    continue;
+                }
+                let r = simplest_rational(a, b);
+                for m in [1u64, 2, 3, 5, 8] {
+                    let want = if r.denom() <= &BigInt::from(m) { Some(r.clone()) } else { None };
+                    assert_eq!(simplest_rational_bounded(a, b, Some(m)), want, "[{a}, {b}] bound {m}");
+                }
+            }
+        }
+        // A narrow enclosure of an irrational number is rejected early.
+        let lo = q(141421356237, 100000000000);
+        let hi = q(141421356238, 100000000000);
+        assert_eq!(simplest_rational_bounded(&lo, &hi, Some(1000)), None);
+        assert_eq!(simplest_rational_bounded(&lo, &hi, None), Some(simplest_rational(&lo, &hi)));
     }
 
     #[test]
