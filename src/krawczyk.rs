@@ -26,6 +26,10 @@ pub trait System {
     fn value(&self, x: &[Interval]) -> MathResult<Vec<Interval>>;
     /// An enclosure of the Jacobian `G'(x)` for all `x` in the box (rows = equations).
     fn jacobian(&self, x: &[Interval]) -> MathResult<Vec<Vec<Interval>>>;
+    /// `(value(x), jacobian(x))`; systems that get both from one evaluation override it.
+    fn value_and_jacobian(&self, x: &[Interval]) -> MathResult<(Vec<Interval>, Vec<Vec<Interval>>)> {
+        Ok((self.value(x)?, self.jacobian(x)?))
+    }
     /// Optional extra pruning: return `true` if the box certainly holds no zero of interest.
     fn exclude(&self, _x: &[Interval]) -> bool {
         false
@@ -158,19 +162,104 @@ fn krawczyk<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], prec: u32) -> MathR
     Ok(Some(k))
 }
 
+/// Whether every width is below `2^-prec · max(1, |x|)` (refining further is pointless).
+fn narrow(e: &[Interval], prec: u32) -> bool {
+    e.iter().all(|i| {
+        let mut tol = Float::with_val(64, i.mag()).max(&Float::with_val(64, 1));
+        tol >>= prec as i32;
+        i.width() <= tol
+    })
+}
+
+/// Narrows `enc`, an enclosure holding exactly one zero of `sys` (unique in a box containing
+/// `enc`), to about `2^-prec` relative width. The result contains that zero.
+///
+/// First [`newton_then_verify`] (approximate Newton steps at points with rising precision,
+/// then one Krawczyk test on a tiny box inside `enc`: 2 interval evaluations plus cheap point
+/// ones); if that does not certify, the plain iteration `X ← K(X) ∩ X` while it contracts.
+fn refine<Sys: System + ?Sized>(sys: &Sys, enc: Vec<Interval>, prec: u32) -> MathResult<Vec<Interval>> {
+    // (exact: raising the precision does not move the endpoints)
+    let enc: Vec<Interval> = enc.iter().map(|i| i.with_prec(prec.max(i.prec()))).collect();
+    if narrow(&enc, prec) {
+        return Ok(enc);
+    }
+    if let Some(tight) = newton_then_verify(sys, &enc, prec) {
+        return Ok(tight);
+    }
+    refine_iterating(sys, enc, prec)
+}
+
+/// Approximate Newton from the midpoint of `enc` (no rigour: points, an approximate inverse,
+/// precision 64 bits first and `prec` once the steps reach 64-bit accuracy), then a tiny box
+/// `B ⊆ enc` around the approximate zero. If `K(B) ⊆ int B`, `B` holds a zero; `enc` holds
+/// exactly one, so it is that zero and `K(B) ∩ B` encloses it. `None` when any step fails
+/// (singular Jacobian, evaluation error, no convergence, `B ⊄ enc`, or `K(B) ⊄ int B`).
+fn newton_then_verify<Sys: System + ?Sized>(sys: &Sys, enc: &[Interval], prec: u32) -> Option<Vec<Interval>> {
+    let n = sys.dim();
+    let mut x: Vec<Float> = enc.iter().map(|i| Float::with_val(prec, i.mid())).collect();
+    let mut p = prec.min(64);
+    let mut done = false;
+    for _ in 0..16 {
+        let xi: Vec<Interval> = x.iter().map(|v| Interval::point(Float::with_val(p, v)).ok()).collect::<Option<_>>()?;
+        let (g, j) = sys.value_and_jacobian(&xi).ok()?;
+        let y = approx_inverse(&j, p)?;
+        let gm: Vec<Float> = g.iter().map(|v| v.mid()).collect();
+        let mut small = true;
+        for i in 0..n {
+            let mut d = Float::with_val(p, 0);
+            for (jj, gj) in gm.iter().enumerate() {
+                d += Float::with_val(p, &y[i][jj] * gj);
+            }
+            if !d.is_finite() {
+                return None;
+            }
+            // "small" (relative to max(1, |x|)): convergence is quadratic, so after this step
+            // the error is about |d|^2. Below `prec`, |d| <= 2^-(p/2 + 8) leaves an error at
+            // the accuracy p can give: switch to `prec`. At `prec`, |d| <= 2^-(prec/2 - 6)
+            // leaves about 2^-(prec - 12), well inside the box B below (radius 2^-(prec - 24));
+            // when it does not, the Krawczyk test fails and the caller falls back.
+            let mut tol = Float::with_val(p, x[i].abs_ref()).max(&Float::with_val(p, 1));
+            tol >>= if p < prec { (p / 2 + 8) as i32 } else { (prec / 2) as i32 - 6 };
+            if Float::with_val(p, d.abs_ref()) > tol {
+                small = false;
+            }
+            x[i] -= d;
+        }
+        if small {
+            if p == prec {
+                done = true;
+                break;
+            }
+            p = prec;
+        }
+    }
+    if !done {
+        return None;
+    }
+    let b: Vec<Interval> = x
+        .iter()
+        .map(|v| {
+            let mut r = Float::with_val(prec, v.abs_ref()).max(&Float::with_val(prec, 1));
+            r >>= prec as i32 - 24;
+            Interval::point(v.clone()).map(|c| c.inflate(&r)).ok()
+        })
+        .collect::<Option<_>>()?;
+    if !contains_box(enc, &b) {
+        return None;
+    }
+    let k = krawczyk(sys, &b, prec).ok()??;
+    if !b.iter().zip(&k).all(|(o, i)| o.contains_interior(i)) {
+        return None;
+    }
+    k.iter().zip(&b).map(|(a, o)| a.intersect(o)).collect()
+}
+
 /// Iterates `X ← K(X) ∩ X` from an enclosure of the unique zero, while it contracts.
-fn refine<Sys: System + ?Sized>(sys: &Sys, mut enc: Vec<Interval>, prec: u32) -> MathResult<Vec<Interval>> {
+fn refine_iterating<Sys: System + ?Sized>(sys: &Sys, mut enc: Vec<Interval>, prec: u32) -> MathResult<Vec<Interval>> {
     // Enough: every width below 2^-prec · max(1, |x|). (Without this floor a zero at 0 keeps
     // "improving" through MPFR's huge exponent range until the iteration cap.)
-    let narrow = |e: &[Interval]| {
-        e.iter().all(|i| {
-            let mut tol = Float::with_val(64, i.mag()).max(&Float::with_val(64, 1));
-            tol >>= prec as i32;
-            i.width() <= tol
-        })
-    };
     for _ in 0..400 {
-        if narrow(&enc) {
+        if narrow(&enc, prec) {
             break;
         }
         let Some(k2) = krawczyk(sys, &enc, prec)? else { break };
@@ -219,17 +308,50 @@ fn widest(x: &[Interval]) -> usize {
     best
 }
 
-/// Tries to verify a unique zero near `x`; returns the verified box and a refined enclosure.
-fn verify<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], prec: u32) -> MathResult<Option<Zero>> {
+/// What one Krawczyk step on the ε-inflation `X̃` of a box `X` proved.
+enum Step {
+    /// `K(X̃) ⊆ int X̃`: a unique zero in `X̃` (the verified box), refined.
+    Verified(Zero),
+    /// Not verified; every zero in `X` lies in `K(X̃) ∩ X` (`None`: it is empty, no zero in `X`).
+    /// Valid because `X ⊆ X̃` and every zero in `X̃` lies in `K(X̃)`.
+    Cut(Option<Vec<Interval>>),
+}
+
+/// One Krawczyk step on the inflation of `x`: a verified zero, or a cut of `x` (see [`Step`]).
+/// `Ok(None)` when the preconditioner is singular.
+/// The step runs at `box_prec` (the box's precision); the refinement at `prec`.
+fn verify<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], box_prec: u32, prec: u32) -> MathResult<Option<Step>> {
     let xt = inflate(x);
-    let Some(k) = krawczyk(sys, &xt, prec)? else { return Ok(None) };
+    let Some(k) = krawczyk(sys, &xt, box_prec)? else { return Ok(None) };
     if !xt.iter().zip(&k).all(|(o, i)| o.contains_interior(i)) {
-        return Ok(None);
+        return Ok(Some(Step::Cut(k.iter().zip(x).map(|(a, b)| a.intersect(b)).collect())));
     }
     // K(X̃) ⊆ int X̃: a unique zero in X̃, lying in K(X̃). Refine by iterating K.
     let enc: Vec<Interval> = k.iter().zip(&xt).map(|(a, b)| a.intersect(b).expect("K ⊆ X")).collect();
     let enc = refine(sys, enc, prec)?;
-    Ok(Some(Zero { enclosure: enc, verified: xt }))
+    let verified = xt.iter().map(|i| i.with_prec(prec.max(i.prec()))).collect();
+    Ok(Some(Step::Verified(Zero { enclosure: enc, verified })))
+}
+
+/// Whether the cut `c` of `x` at least halves some coordinate still wider than the minimum
+/// width (progress that lets the search continue on `c` instead of splitting `x`).
+fn halves(c: &[Interval], x: &[Interval], budget: &Budget) -> bool {
+    c.iter().zip(x).any(|(a, b)| {
+        let mut half = b.width();
+        half >>= 1;
+        a.width() < half && b.width() > budget.min_width
+    })
+}
+
+/// The precision of the search phase (see [`solve_with`]).
+const SEARCH_PREC: u32 = 64;
+
+/// Whether `i` is narrower than `2^-(prec - 20) · max(1, |i|)`: too narrow to be searched
+/// at `prec` bits without the rounding dominating.
+fn too_narrow_for(i: &Interval, prec: u32) -> bool {
+    let mut tol = Float::with_val(64, i.mag()).max(&Float::with_val(64, 1));
+    tol >>= prec as i32 - 20;
+    i.width() <= tol
 }
 
 /// Finds all zeros of `sys` in `domain`; see the module guarantees.
@@ -250,8 +372,18 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
             out.boundary.push(k.clone());
         }
     }
-    let mut stack: Vec<Vec<Interval>> = vec![domain.to_vec()];
+    // Adaptive precision: wide boxes are searched at SEARCH_PREC bits (one-limb MPFR numbers,
+    // several times cheaper than 128 bits, and exclusion and verification are just as rigorous
+    // at any precision); a box goes to the full precision once it is narrow enough for
+    // SEARCH_PREC to blur it, and every zero is refined at the full precision.
+    let search_prec = prec.min(SEARCH_PREC);
+    let mut stack: Vec<Vec<Interval>> = vec![domain.iter().map(|i| i.with_prec(search_prec)).collect()];
     while let Some(x) = stack.pop() {
+        let x = if x.iter().any(|i| i.prec() < prec) && x.iter().any(|i| too_narrow_for(i, search_prec)) {
+            x.iter().map(|i| i.with_prec(prec)).collect()
+        } else {
+            x
+        };
         out.boxes += 1;
         let timed_out = budget.deadline.is_some_and(|d| Instant::now() > d);
         if out.boxes > budget.max_boxes || timed_out {
@@ -281,8 +413,25 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
                 continue;
             }
         }
-        match verify(sys, &x, prec) {
-            Ok(Some(z)) => {
+        let box_prec = x.iter().map(|i| i.prec()).max().unwrap_or(prec);
+        let step = match verify(sys, &x, box_prec, prec) {
+            // The inflated box could not be evaluated (it may reach outside the system's
+            // domain, e.g. below s = 0): cut with K(X) itself.
+            Ok(None) | Err(_) => match krawczyk(sys, &x, box_prec) {
+                Ok(Some(k)) => Ok(Some(Step::Cut(k.iter().zip(&x).map(|(a, b)| a.intersect(b)).collect()))),
+                _ => Ok(None),
+            },
+            // K(X̃) ∩ X empty: no zero in X. Otherwise cut with K(X) (tighter than K(X̃) ∩ X;
+            // on some systems markedly so, and the search's box budgets are set with it).
+            Ok(Some(Step::Cut(None))) => Ok(Some(Step::Cut(None))),
+            Ok(Some(Step::Cut(_))) => match krawczyk(sys, &x, box_prec) {
+                Ok(Some(k)) => Ok(Some(Step::Cut(k.iter().zip(&x).map(|(a, b)| a.intersect(b)).collect()))),
+                _ => Ok(None),
+            },
+            step => step,
+        };
+        match step {
+            Ok(Some(Step::Verified(z))) => {
                 // The verified box was inflated past `x`: place the zero relative to the domain.
                 if z.enclosure.iter().zip(domain).any(|(e, d)| e.intersect(d).is_none()) {
                     continue; // the unique zero of the inflated box lies outside the domain
@@ -298,29 +447,18 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
                 }
                 continue;
             }
-            Ok(None) => {}
-            Err(_) => {}
-        }
-        // Krawczyk may still exclude or shrink.
-        if let Ok(Some(k)) = krawczyk(sys, &x, prec) {
-            let cut: Option<Vec<Interval>> = k.iter().zip(&x).map(|(a, b)| a.intersect(b)).collect();
-            match cut {
-                None => continue,
-                Some(c) => {
-                    // Progress counts only in coordinates still wider than the minimum width:
-                    // a contraction that keeps halving an already tiny coordinate (a linear
-                    // direction converging geometrically) would otherwise never let the box split.
-                    let shrunk = c.iter().zip(&x).any(|(a, b)| {
-                        let mut half = b.width();
-                        half >>= 1;
-                        a.width() < half && b.width() > budget.min_width
-                    });
-                    if shrunk && !small {
-                        stack.push(c);
-                        continue;
-                    }
+            // Krawczyk may still exclude or shrink.
+            Ok(Some(Step::Cut(None))) => continue,
+            Ok(Some(Step::Cut(Some(c)))) => {
+                // Progress counts only in coordinates still wider than the minimum width:
+                // a contraction that keeps halving an already tiny coordinate (a linear
+                // direction converging geometrically) would otherwise never let the box split.
+                if halves(&c, &x, budget) && !small {
+                    stack.push(c);
+                    continue;
                 }
             }
+            Ok(None) | Err(_) => {}
         }
         if small {
             out.undecided.push(Undecided {
@@ -331,6 +469,10 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
         } else {
             split(&x, &mut stack);
         }
+    }
+    // Report every box at the full precision (exact: only the precision field changes).
+    for u in &mut out.undecided {
+        u.region = u.region.iter().map(|i| i.with_prec(prec.max(i.prec()))).collect();
     }
     out
 }

@@ -35,6 +35,10 @@ impl System for DerivativeZeros<'_> {
     fn jacobian(&self, x: &[Interval]) -> MathResult<Vec<Vec<Interval>>> {
         Ok(vec![vec![taylor_1d(self.loss, &x[0], self.k + 1)?.derivative(self.k + 1)]])
     }
+    fn value_and_jacobian(&self, x: &[Interval]) -> MathResult<(Vec<Interval>, Vec<Vec<Interval>>)> {
+        let s = taylor_1d(self.loss, &x[0], self.k + 1)?;
+        Ok((vec![s.derivative(self.k)], vec![vec![s.derivative(self.k + 1)]]))
+    }
 }
 
 /// What a critical point is.
