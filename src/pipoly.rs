@@ -99,17 +99,48 @@ impl Scalar for PiPoly {
             Constant::E => Err(MathError::NotExact { func: "e" }),
         }
     }
+    // Zero and rational operands (most coefficients of a Taylor series) take short paths
+    // through the rational scalar's; the values are the same.
     fn add(&self, o: &Self) -> Self {
+        if o.c.is_empty() {
+            return self.clone();
+        }
+        if self.c.is_empty() {
+            return o.clone();
+        }
         let n = self.c.len().max(o.c.len());
-        PiPoly::new((0..n).map(|i| self.coef(i) + o.coef(i)).collect())
+        PiPoly::new((0..n).map(|i| Scalar::add(&self.coef(i), &o.coef(i))).collect())
     }
     fn sub(&self, o: &Self) -> Self {
+        if o.c.is_empty() {
+            return self.clone();
+        }
         let n = self.c.len().max(o.c.len());
-        PiPoly::new((0..n).map(|i| self.coef(i) - o.coef(i)).collect())
+        PiPoly::new((0..n).map(|i| Scalar::sub(&self.coef(i), &o.coef(i))).collect())
+    }
+    fn add_mul(&mut self, a: &Self, b: &Self) {
+        if !a.c.is_empty() && !b.c.is_empty() {
+            *self = Scalar::add(self, &Scalar::mul(a, b));
+        }
+    }
+    fn mul_int(&self, n: i64) -> Self {
+        PiPoly::new(self.c.iter().map(|a| a.mul_int(n)).collect())
+    }
+    fn div_int(&self, n: i64) -> Self {
+        PiPoly::new(self.c.iter().map(|a| a.div_int(n)).collect())
     }
     fn mul(&self, o: &Self) -> Self {
         if self.c.is_empty() || o.c.is_empty() {
             return PiPoly::new(vec![]);
+        }
+        if let ([a], [b]) = (self.c.as_slice(), o.c.as_slice()) {
+            return PiPoly::new(vec![Scalar::mul(a, b)]);
+        }
+        if let [b] = o.c.as_slice() {
+            return PiPoly::new(self.c.iter().map(|a| Scalar::mul(a, b)).collect());
+        }
+        if let [a] = self.c.as_slice() {
+            return PiPoly::new(o.c.iter().map(|b| Scalar::mul(a, b)).collect());
         }
         let mut c = vec![BigRational::zero(); self.c.len() + o.c.len() - 1];
         for (i, a) in self.c.iter().enumerate() {
@@ -275,6 +306,31 @@ mod tests {
 
     fn q(n: i64, d: i64) -> BigRational {
         BigRational::new(n.into(), d.into())
+    }
+
+    proptest::proptest! {
+        /// The short paths of Q[pi] arithmetic (zero, rational operands) agree with the
+        /// coefficient-wise definitions.
+        #[test]
+        fn short_paths_agree_with_the_definitions(
+            a in proptest::collection::vec(-5i64..5, 0..4), b in proptest::collection::vec(-5i64..5, 0..4), n in 1i64..5
+        ) {
+            let mk = |v: &[i64]| PiPoly::new(v.iter().map(|&x| q(x, 3)).collect());
+            let (pa, pb) = (mk(&a), mk(&b));
+            let coef = |p: &PiPoly, i: usize| p.coef(i);
+            let len = pa.c.len().max(pb.c.len());
+            proptest::prop_assert_eq!(pa.add(&pb), PiPoly::new((0..len).map(|i| coef(&pa, i) + coef(&pb, i)).collect()));
+            proptest::prop_assert_eq!(pa.sub(&pb), PiPoly::new((0..len).map(|i| coef(&pa, i) - coef(&pb, i)).collect()));
+            let mut prod = vec![BigRational::zero(); pa.c.len() + pb.c.len() + 1];
+            for (i, x) in pa.c.iter().enumerate() {
+                for (j, y) in pb.c.iter().enumerate() {
+                    prod[i + j] += x * y;
+                }
+            }
+            proptest::prop_assert_eq!(pa.mul(&pb), PiPoly::new(prod));
+            proptest::prop_assert_eq!(pa.mul_int(n), PiPoly::new(pa.c.iter().map(|x| x * BigRational::from_integer(n.into())).collect()));
+            proptest::prop_assert_eq!(pa.div_int(n), PiPoly::new(pa.c.iter().map(|x| x / BigRational::from_integer(n.into())).collect()));
+        }
     }
 
     #[test]

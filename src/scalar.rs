@@ -135,14 +135,40 @@ impl Scalar for BigRational {
             Constant::E => "e",
         }))
     }
+    // Zero and integer operands are common in Taylor series (the variable's series is
+    // [a, 1, 0, ...]) and skip num-rational's gcd normalisation; the values are the same.
     fn add(&self, o: &Self) -> Self {
-        self + o
+        if o.is_zero() {
+            self.clone()
+        } else if self.is_zero() {
+            o.clone()
+        } else if self.is_integer() && o.is_integer() {
+            BigRational::from_integer(self.numer() + o.numer())
+        } else {
+            self + o
+        }
     }
     fn sub(&self, o: &Self) -> Self {
-        self - o
+        if o.is_zero() {
+            self.clone()
+        } else if self.is_integer() && o.is_integer() {
+            BigRational::from_integer(self.numer() - o.numer())
+        } else {
+            self - o
+        }
     }
     fn mul(&self, o: &Self) -> Self {
-        self * o
+        if self.is_zero() || o.is_zero() {
+            BigRational::zero()
+        } else if self.is_integer() && o.is_integer() {
+            BigRational::from_integer(self.numer() * o.numer())
+        } else if o.is_integer() {
+            self * o.numer()
+        } else if self.is_integer() {
+            o * self.numer()
+        } else {
+            self * o
+        }
     }
     fn neg(&self) -> Self {
         -self
@@ -150,15 +176,34 @@ impl Scalar for BigRational {
     fn div(&self, o: &Self) -> MathResult<Self> {
         if o.is_zero() {
             Err(MathError::DivisionByZero)
+        } else if self.is_zero() {
+            Ok(BigRational::zero())
         } else {
             Ok(self / o)
         }
     }
+    fn add_mul(&mut self, a: &Self, b: &Self) {
+        if !a.is_zero() && !b.is_zero() {
+            *self = Scalar::add(self, &Scalar::mul(a, b));
+        }
+    }
     fn mul_int(&self, n: i64) -> Self {
-        self * BigInt::from(n)
+        if self.is_zero() || n == 0 {
+            BigRational::zero()
+        } else if self.is_integer() {
+            BigRational::from_integer(self.numer() * n)
+        } else {
+            self * BigInt::from(n)
+        }
     }
     fn div_int(&self, n: i64) -> Self {
-        self / BigInt::from(n)
+        if self.is_zero() {
+            BigRational::zero()
+        } else if n == 1 {
+            self.clone()
+        } else {
+            self / BigInt::from(n)
+        }
     }
     fn powi(&self, n: i64) -> MathResult<Self> {
         if n < 0 && self.is_zero() {
@@ -452,5 +497,40 @@ impl Scalar for f64 {
     fn to_interval(&self, prec: u32) -> Interval {
         let f = rug::Float::with_val(prec.max(53), *self);
         Interval::point(f).unwrap_or_else(|_| Interval::entire(prec))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rat() -> impl Strategy<Value = BigRational> {
+        // zero, integers and fractions, as the short paths distinguish them
+        (-20i64..20, prop::sample::select(vec![1i64, 1, 1, 2, 3, 7])).prop_map(|(n, d)| BigRational::new(n.into(), d.into()))
+    }
+
+    proptest! {
+        /// The rational scalar's short paths (zero, integer operands) give exactly num-rational's
+        /// values, in normalised form.
+        #[test]
+        fn rational_short_paths_are_exact(a in rat(), b in rat(), n in -6i64..7) {
+            prop_assert_eq!(Scalar::add(&a, &b), &a + &b);
+            prop_assert_eq!(Scalar::sub(&a, &b), &a - &b);
+            prop_assert_eq!(Scalar::mul(&a, &b), &a * &b);
+            if !b.is_zero() {
+                prop_assert_eq!(Scalar::div(&a, &b).unwrap(), &a / &b);
+            }
+            prop_assert_eq!(a.mul_int(n), &a * BigInt::from(n));
+            if n != 0 {
+                prop_assert_eq!(a.div_int(n), &a / BigInt::from(n));
+            }
+            let mut acc = a.clone();
+            acc.add_mul(&b, &a);
+            prop_assert_eq!(acc, &a + &b * &a);
+            for r in [Scalar::add(&a, &b), Scalar::mul(&a, &b), a.mul_int(n)] {
+                prop_assert_eq!(r.clone(), BigRational::new(r.numer().clone(), r.denom().clone()), "not normalised");
+            }
+        }
     }
 }
