@@ -99,6 +99,9 @@ fn simplest_nonneg_rug(mut a: Integer, mut b: Integer, mut c: Integer, mut d: In
 
 /// `simplest_nonneg_rug`'s sign-handling wrapper for an enclosure's endpoints.
 fn simplest_in(e: &Interval, max_den: u64) -> Option<BigRational> {
+    if let Some(r) = simplest_in_fixed(e, max_den) {
+        return r;
+    }
     let (lo, hi) = (e.lo().to_rational()?, e.hi().to_rational()?);
     let split = |r: rug::Rational| r.into_numer_denom();
     let r = if lo.cmp0() != std::cmp::Ordering::Less {
@@ -113,6 +116,87 @@ fn simplest_in(e: &Interval, max_den: u64) -> Option<BigRational> {
         BigRational::zero()
     };
     Some(r)
+}
+
+/// Bits of the fixed-point grid of [`simplest_in_fixed`].
+const GRID: i32 = 100;
+
+/// [`simplest_in`] in machine integers, for a narrow enclosure of a moderate number (the
+/// common case: a certified zero). `None` when it does not apply; `Some(answer)` otherwise.
+///
+/// The endpoints are rounded outward to the grid `2^-100 Z`. Two fractions with denominators
+/// at most `max_den <= 2^32` differ by at least `2^-64`, so when the widened interval is
+/// narrower than that it holds at most one of them: if `[lo, hi]` holds one, it is the widened
+/// interval's simplest fraction (found here); if the widened interval's simplest fraction lies
+/// outside `[lo, hi]`, `[lo, hi]` holds none, and the answer is `None` (no candidate).
+fn simplest_in_fixed(e: &Interval, max_den: u64) -> Option<Option<BigRational>> {
+    if max_den > 1 << 32 || !e.is_bounded() {
+        return None;
+    }
+    let mut tol = rug::Float::with_val(64, 1);
+    tol >>= 70;
+    let mut big = rug::Float::with_val(64, 1);
+    big <<= 20;
+    if e.width() > tol || e.mag() >= big {
+        return None;
+    }
+    let neg = e.hi().is_sign_negative() && !e.hi().is_zero();
+    if !neg && e.lo().is_sign_negative() && !e.lo().is_zero() {
+        return Some(Some(BigRational::zero())); // 0 is inside
+    }
+    // |endpoints| scaled to the grid, rounded outward (toward the wider interval).
+    let scaled = |x: &rug::Float, up: bool| -> Option<u128> {
+        let mut v = rug::Float::with_val(x.prec().max(64) + GRID as u32, x.abs_ref());
+        v <<= GRID;
+        let i = if up { v.ceil() } else { v.floor() };
+        i.to_integer()?.to_u128()
+    };
+    let (a, c) = if neg { (scaled(e.hi(), false)?, scaled(e.lo(), true)?) } else { (scaled(e.lo(), false)?, scaled(e.hi(), true)?) };
+    let den = 1u128 << GRID;
+    let Some((n, d)) = simplest_nonneg_u128(a, den, c, den, max_den)? else { return Some(None) };
+    let r = BigRational::new(n.into(), d.into());
+    // Keep it only if it lies in the original enclosure (else there is none there).
+    let inside = {
+        let lo = e.lo().to_rational()?;
+        let hi = e.hi().to_rational()?;
+        let rr = crate::interval::to_rug_rational(&if neg { -r.clone() } else { r.clone() });
+        lo <= rr && rr <= hi
+    };
+    Some(if inside { Some(if neg { -r } else { r }) } else { None })
+}
+
+/// `simplest_nonneg_rug` in `u128` arithmetic: `Some(None)` when the denominator exceeds
+/// `max_den`, `None` on overflow.
+fn simplest_nonneg_u128(mut a: u128, mut b: u128, mut c: u128, mut d: u128, max_den: u64) -> Option<Option<(u128, u128)>> {
+    let mut quotients: Vec<u128> = Vec::new();
+    let (mut q_prev, mut q_cur) = (1u128, 0u128);
+    let last: u128;
+    loop {
+        let (n, t) = (a / b, a % b);
+        if t == 0 {
+            last = n;
+            break;
+        }
+        if (n + 1).checked_mul(d)? <= c {
+            last = n + 1;
+            break;
+        }
+        let cn = c - n.checked_mul(d)?;
+        (a, b, c, d) = (d, cn, b, t);
+        let q_next = n.checked_mul(q_cur)?.checked_add(q_prev)?;
+        (q_prev, q_cur) = (q_cur, q_next);
+        if q_cur > max_den as u128 {
+            return Some(None);
+        }
+        quotients.push(n);
+    }
+    let (mut num, mut den) = (last, 1u128);
+    for q in quotients.into_iter().rev() {
+        let new_num = q.checked_mul(num)?.checked_add(den)?;
+        den = num;
+        num = new_num;
+    }
+    Some((den <= max_den as u128).then_some((num, den)))
 }
 
 /// Candidate exact values in an enclosure: the simplest rational in it (if its denominator is
@@ -181,6 +265,31 @@ mod tests {
         let hi = q(141421356238, 100000000000);
         assert_eq!(simplest_rational_bounded(&lo, &hi, Some(1000)), None);
         assert_eq!(simplest_rational_bounded(&lo, &hi, None), Some(simplest_rational(&lo, &hi)));
+    }
+
+    proptest::proptest! {
+        /// The fixed-point path answers exactly as the GMP path, on narrow enclosures of
+        /// fractions (found) and of irrationals and near-misses (none).
+        #[test]
+        fn fixed_point_path_agrees(num in -3000i64..3000, den in 1i64..5000, off in -3i32..4, logw in 72u32..126, sq in 2u32..50) {
+            let x = if off == 3 {
+                // an irrational: sqrt(sq) (sq not a square, mostly)
+                crate::interval::Interval::from_int(sq as i64, 128).sqrt().unwrap().mid()
+            } else {
+                let mut f = rug::Float::with_val(200, num) / den;
+                f += rug::Float::with_val(200, rug::Float::i_exp(off, -80)); // shift off the fraction by 0 or a few 2^-80
+                f
+            };
+            let mut w = rug::Float::with_val(128, 1);
+            w >>= logw as i32;
+            let lo = rug::Float::with_val(128, &x - &w);
+            let hi = rug::Float::with_val(128, &x + &w);
+            let e = crate::interval::Interval::new(lo, hi).unwrap();
+            let fast = simplest_in_fixed(&e, 1 << 32);
+            proptest::prop_assume!(fast.is_some());
+            let (l, h) = (e.lo_rational().unwrap(), e.hi_rational().unwrap());
+            proptest::prop_assert_eq!(fast.unwrap(), simplest_rational_bounded(&l, &h, Some(1 << 32)), "{}", e);
+        }
     }
 
     #[test]
