@@ -108,6 +108,36 @@ fn du_hu_lee_layers_stay_balanced_with_a_small_step() {
 }
 
 #[test]
+fn du_hu_lee_fig1_both_objectives_converge_and_the_difference_is_kept() {
+    let e = experiment("du-hu-lee-fig1");
+    common(&e, "Du, Hu & Lee");
+    assert!(f(m(&e, "rel_loss_1")) < 1e-12 && f(m(&e, "rel_loss_3")) < 1e-12, "{e}");
+    // From a small start the regulariser is negligible: the same rate (within 10%).
+    assert!((f(m(&e, "rate_ratio")) - 1.0).abs() < 0.1, "{e}");
+    // GD keeps |U|^2 - |V|^2; the ratio is constant once the norms have grown, not from the start.
+    assert!(f(m(&e, "change_rel_1")) < 1e-3, "{e}");
+    assert!(f(m(&e, "ratio_range_late_1")) < 1.01, "{e}");
+    assert!(f(m(&e, "ratio_range_1")) > 1.05, "{e}");
+    // The regularised objective ends exactly balanced.
+    assert!((f(&m(&e, "ratio_3")[1]) - 1.0).abs() < 1e-6, "{e}");
+    // Deterministic under the seed, whatever the thread count.
+    let a = eoscert(&["simulate", "--experiment", "du-hu-lee-fig1", "--quick", "--seed", "3", "--jobs", "1"]);
+    let b = eoscert(&["simulate", "--experiment", "du-hu-lee-fig1", "--quick", "--seed", "3", "--jobs", "2"]);
+    assert_eq!(a.status.code(), Some(0));
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn du_hu_lee_fig2_paper_size_has_no_quick_form_and_is_not_in_all() {
+    let out = eoscert(&["simulate", "--experiment", "du-hu-lee-fig2-paper", "--quick"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("du-hu-lee-fig2 --quick"), "{err}");
+    let out = eoscert(&["simulate", "--experiment", "nope"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("du-hu-lee-fig2-paper"));
+}
+
+#[test]
 fn unknown_experiment_names_every_preset() {
     let out = eoscert(&["simulate", "--experiment", "nope"]);
     assert_eq!(out.status.code(), Some(2));

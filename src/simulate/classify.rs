@@ -8,7 +8,10 @@
 //! averaged along the tail from the tangent map, decides: `λ > lyap_tol` is *chaotic*,
 //! `|λ| ≤ lyap_tol` *quasi-periodic*; `λ < −lyap_tol` means the run is still contracting toward
 //! something, so the period test is repeated at `LOOSE_FACTOR · tol` and the result is marked
-//! not settled.
+//! not settled. A tail whose mismatch `‖θ_t − θ_{t−p}‖_∞` shrinks steadily without reaching the
+//! tolerance (slow geometric or algebraic convergence, see [`converging`]) is reported as
+//! *converging, not yet within tolerance*: outcome converged (or periodic), not settled, with the
+//! contraction rate — never quasi-periodic.
 //!
 //! Guarantee: a floating-point observation with the tolerances reported; a cross-check, never a
 //! certificate.
@@ -83,6 +86,10 @@ pub struct Classification {
     /// The largest `‖θ_t − θ_{t−p}‖_∞` over the tail, for the period found.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub residual: Option<f64>,
+    /// Set when the run is still converging but not within the tolerance: the estimated
+    /// contraction of the mismatch per step (see [`converging`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converging: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diverged_at: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,20 +155,71 @@ pub fn lyapunov<M: Model + ?Sized>(model: &mut M, stepper: &mut Stepper, traj: &
     Ok((count > 0).then(|| sum / count as f64))
 }
 
-/// The period `p` whose mismatch `max ‖θ_t − θ_{t−p}‖_∞` is smallest over the last quarter of
-/// the tail, if that mismatch is below 0.9 times the first quarter's (the tail is still
-/// contracting toward a period-`p` orbit) and small against the spread of the tail.
-fn slow_period(tail: &[DVector<f64>], max_period: usize) -> Option<(usize, f64)> {
+/// The number of blocks the tail is cut into by [`converging`].
+const BLOCKS: usize = 8;
+
+/// A run still converging: the mismatch `‖θ_t − θ_{t−p}‖_∞` shrinks block by block along the
+/// tail but has not reached the tolerance.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Converging {
+    /// The period the run converges to (1: a point).
+    pub period: usize,
+    /// The mismatch's largest value in the last block.
+    pub last: f64,
+    /// The estimated contraction of the mismatch per step (`(last / first)^(1/steps)` over the
+    /// block maxima; close to 1 for slow, algebraic convergence).
+    pub rate: f64,
+}
+
+/// Whether the tail is still converging to a point or a period-`p` orbit: for some `p`, the
+/// largest mismatch `‖θ_t − θ_{t−p}‖_∞` in each of [`BLOCKS`] consecutive blocks of the tail is
+/// strictly smaller than in the block before, and the last is below 0.999 times the first
+/// (rounding alone never shrinks a constant mismatch that much). Among
+/// such `p` the one whose mismatch shrinks fastest is taken, then replaced by its smallest
+/// divisor `q` whose mismatch shrinks at least 90% as fast (in the logarithm): a point approached
+/// with multiplier near −1 is a point, not a period-2 orbit, while a period-2 orbit approached
+/// slowly keeps a period-1 mismatch near the orbit's width, which does not shrink toward 0.
+/// A genuine rotation (constant mismatch) or a chaotic tail (mismatches not monotone) is never
+/// reported converging.
+pub fn converging(tail: &[DVector<f64>], max_period: usize) -> Option<Converging> {
     let n = tail.len();
-    let q = n / 4;
-    let mismatch = |p: usize, range: std::ops::Range<usize>| range.map(|t| max_diff(&tail[t], &tail[t - p])).fold(0.0, f64::max);
-    let spread = tail.iter().map(|t| max_diff(t, &tail[0])).fold(0.0, f64::max);
-    (1..=max_period.min(q))
-        .filter_map(|p| {
-            let (early, late) = (mismatch(p, p..p + q), mismatch(p, n - q..n));
-            (late < 0.9 * early && late < 1e-3 * spread.max(f64::MIN_POSITIVE)).then_some((p, late))
-        })
-        .min_by(|a, b| a.1.total_cmp(&b.1))
+    let decay = |p: usize| -> Option<(f64, f64)> {
+        if n < p + 4 * BLOCKS {
+            return None;
+        }
+        let len = (n - p) / BLOCKS;
+        let start = n - len * BLOCKS;
+        let maxima: Vec<f64> =
+            (0..BLOCKS).map(|b| (start + b * len..start + (b + 1) * len).map(|t| max_diff(&tail[t], &tail[t - p])).fold(0.0, f64::max)).collect();
+        let (first, last) = (maxima[0], maxima[BLOCKS - 1]);
+        let monotone = maxima.windows(2).all(|w| w[1] < w[0]);
+        (monotone && last > 0.0 && last < 0.999 * first && last.is_finite()).then(|| (last, (last / first).ln()))
+    };
+    let cands: Vec<(usize, f64, f64)> = (1..=max_period).filter_map(|p| decay(p).map(|(l, d)| (p, l, d))).collect();
+    let &(p, _, d) = cands.iter().min_by(|a, b| a.2.total_cmp(&b.2))?;
+    let &(q, last, dq) = cands.iter().find(|c| p % c.0 == 0 && c.2 <= 0.9 * d)?;
+    let steps = ((n - q) / BLOCKS * (BLOCKS - 1)) as f64;
+    Some(Converging { period: q, last, rate: (dq / steps).exp() })
+}
+
+/// When the tail is [`converging`], records it in `c` (outcome converged or periodic, not
+/// settled, the tolerance not met, the contraction rate) and returns true.
+fn still_converging(c: &mut Classification, traj: &Trajectory, max_period: usize) -> bool {
+    let Some(k) = converging(&traj.tail, max_period) else {
+        return false;
+    };
+    c.outcome = if k.period == 1 { Outcome::Converged } else { Outcome::Periodic };
+    c.period = (k.period > 1).then_some(k.period);
+    c.points = orbit_points(&traj.tail, k.period);
+    c.residual = Some(k.last);
+    c.settled = false;
+    c.converging = Some(k.rate);
+    let to = if k.period == 1 { "a point".to_string() } else { format!("a period-{} orbit", k.period) };
+    c.reason = Some(format!(
+        "converging to {to}, not yet within tolerance {:.2e}: the mismatch |theta_t - theta_(t-{})| shrinks steadily along the tail (last {:.2e}, about x{:.6} per step); run more steps",
+        c.tolerance, k.period, k.last, k.rate
+    ));
+    true
 }
 
 /// Classifies a trajectory.
@@ -177,6 +235,7 @@ pub fn classify<M: Model + ?Sized>(model: &mut M, stepper: &mut Stepper, traj: &
         lyapunov_tolerance: opts.lyap_tol,
         settled: true,
         residual: None,
+        converging: None,
         diverged_at: None,
         reason: None,
     };
@@ -208,27 +267,28 @@ pub fn classify<M: Model + ?Sized>(model: &mut M, stepper: &mut Stepper, traj: &
                     c.reason = Some(format!("still contracting: the period was found only at the loose tolerance {loose:e}; run more steps"));
                 }
                 None => {
-                    c.outcome = Outcome::QuasiPeriodic;
-                    c.reason = Some("still contracting (negative Lyapunov exponent) but no period found; run more steps".into());
+                    c.tolerance = tol;
+                    if !still_converging(&mut c, traj, opts.max_period) {
+                        c.outcome = Outcome::QuasiPeriodic;
+                        c.reason = Some("still contracting (negative Lyapunov exponent) but no period found; run more steps".into());
+                    }
                 }
             }
         }
-        Some(_) => match slow_period(&traj.tail, opts.max_period) {
-            // A non-hyperbolic attractor (multiplier ±1): the mismatch shrinks, but only algebraically.
-            Some((p, late)) => {
-                found(&mut c, p, late);
-                c.settled = false;
-                c.tolerance = late;
-                c.reason = Some(format!(
-                    "converging slowly (Lyapunov exponent about 0, the period-{p} mismatch still shrinking): not settled; the tolerance shown is the last mismatch"
-                ));
+        Some(_) => {
+            // |λ| small: a non-hyperbolic attractor (multiplier ±1) or a slow contraction
+            // (multiplier 1 - ε) shrinks the mismatch without reaching the tolerance; a genuine
+            // rotation or torus does not.
+            if !still_converging(&mut c, traj, opts.max_period) {
+                c.outcome = Outcome::QuasiPeriodic;
             }
-            None => c.outcome = Outcome::QuasiPeriodic,
-        },
+        }
         None => {
-            c.outcome = Outcome::QuasiPeriodic;
-            c.settled = false;
-            c.reason = Some("no period found and no Lyapunov exponent (gradient flow, or a tail too short); run longer".into());
+            if !still_converging(&mut c, traj, opts.max_period) {
+                c.outcome = Outcome::QuasiPeriodic;
+                c.settled = false;
+                c.reason = Some("no period found and no Lyapunov exponent (gradient flow, or a tail too short); run longer".into());
+            }
         }
     }
     Ok(c)

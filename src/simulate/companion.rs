@@ -2,8 +2,8 @@
 //! (`eoscert simulate --experiment NAME [--quick]`): the balancing experiments of Wang, Chen,
 //! Zhao & Tao (Figure 2, the scalar factorisation from a very unbalanced start; Figure 4,
 //! general matrix factorisation) and the alternating-GD runs of Ward & Kolda (Figures 2-3);
-//! the gradient-flow rate of Ye & Du and the 3-layer ReLU network of Du, Hu & Lee are in
-//! `companion_flow.rs`.
+//! the gradient-flow rate of Ye & Du is in `companion_flow.rs`, Du, Hu & Lee's matrix
+//! factorisation (Figure 1) and 3-layer ReLU network (Figure 2) in `du_hu_lee.rs`.
 //!
 //! Each preset prints its settings (`paper` when the paper states them, `chosen` otherwise),
 //! each measured number beside the paper's number, and a sensitivity section: the outcome rerun
@@ -15,6 +15,7 @@
 
 use super::classify::Outcome;
 use super::dynamics::{Method, Schedule, Stepper};
+use super::du_hu_lee::Fig2Size;
 use super::experiments::{gd_config, outcome_name, sim, Experiment};
 use super::mf::MfModel;
 use super::model::Model;
@@ -24,16 +25,22 @@ use nalgebra::{DMatrix, DVector};
 use serde_json::json;
 
 /// The companion presets.
-pub const NAMES: [&str; 5] = ["wang-fig2", "wang-fig4", "ward-kolda-fig2", "ye-du-rate", "du-hu-lee-fig2"];
+pub const NAMES: [&str; 6] = ["wang-fig2", "wang-fig4", "ward-kolda-fig2", "ye-du-rate", "du-hu-lee-fig1", "du-hu-lee-fig2"];
 
-/// Runs the companion preset `name` (one of [`NAMES`]).
+/// Presets at a paper's full size that take minutes: run by name only, not by `all`.
+pub const SLOW: [&str; 1] = ["du-hu-lee-fig2-paper"];
+
+/// Runs the companion preset `name` (one of [`NAMES`] or [`SLOW`]).
 pub fn run(name: &str, quick: bool, seed: u64, threads: usize) -> Result<Experiment, String> {
     match name {
         "wang-fig2" => wang_fig2(quick, seed),
         "wang-fig4" => wang_fig4(quick, seed),
         "ward-kolda-fig2" => ward_kolda(quick, seed, threads),
         "ye-du-rate" => super::companion_flow::ye_du(quick, seed, threads),
-        "du-hu-lee-fig2" => super::companion_flow::du_hu_lee(quick, seed),
+        "du-hu-lee-fig1" => super::du_hu_lee::fig1(quick, seed, threads),
+        "du-hu-lee-fig2" => super::du_hu_lee::fig2(if quick { Fig2Size::Quick } else { Fig2Size::Reduced }, seed, threads),
+        "du-hu-lee-fig2-paper" if quick => Err("du-hu-lee-fig2-paper is the paper's full size; its --quick form is du-hu-lee-fig2 --quick".into()),
+        "du-hu-lee-fig2-paper" => super::du_hu_lee::fig2(Fig2Size::Paper, seed, threads),
         n => Err(format!("no companion experiment {n}")),
     }
 }

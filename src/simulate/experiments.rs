@@ -155,7 +155,7 @@ impl fmt::Display for ExperimentSet {
 
 /// Whether `name` is a preset (Chen & Bruna's or a companion paper's).
 pub fn exists(name: &str) -> bool {
-    NAMES.contains(&name) || super::companion::NAMES.contains(&name)
+    NAMES.contains(&name) || super::companion::NAMES.contains(&name) || super::companion::SLOW.contains(&name)
 }
 
 /// One preset run on one thread, computed once per process for each `(name, quick, seed)` (the
@@ -177,13 +177,13 @@ pub fn run_cached(name: &str, quick: bool, seed: u64) -> Result<std::sync::Arc<E
 pub fn run(name: &str, quick: bool, seed: u64, threads: usize) -> Result<ExperimentSet, String> {
     let names: Vec<&str> = match name {
         "all" => NAMES.iter().chain(super::companion::NAMES.iter()).copied().collect(),
-        n if NAMES.contains(&n) || super::companion::NAMES.contains(&n) => vec![n],
-        n => return Err(format!("--experiment {n} is not one of {}, {}, all", NAMES.join(", "), super::companion::NAMES.join(", "))),
+        n if exists(n) => vec![n],
+        n => return Err(format!("--experiment {n} is not one of {}, {}, {}, all", NAMES.join(", "), super::companion::NAMES.join(", "), super::companion::SLOW.join(", "))),
     };
     let mut experiments = vec![];
     for n in names {
         let e = match n {
-            n if super::companion::NAMES.contains(&n) => super::companion::run(n, quick, seed, threads),
+            n if !NAMES.contains(&n) => super::companion::run(n, quick, seed, threads),
             "fig1" => fig1(quick, seed, threads),
             "fig1bc" => fig1bc(quick, seed, threads),
             "fig2" => fig2(quick, seed, threads),
@@ -270,6 +270,7 @@ pub(super) fn sim<M: Model + ?Sized>(model: &mut M, theta0: &DVector<f64>, cfg: 
 
 pub(super) fn outcome_name(r: &SimReport) -> String {
     match (r.class.outcome, r.class.period) {
+        _ if r.class.converging.is_some() => format!("converging to {}, not yet within tolerance", r.class.period.map_or("a point".into(), |p| format!("period {p}"))),
         (Outcome::Periodic, Some(p)) => format!("period {p}"),
         (o, _) => o.name().to_string(),
     }

@@ -180,3 +180,97 @@ fn same_seed_same_report() {
     assert_eq!(go(9), go(9));
     assert_ne!(go(9), go(10));
 }
+
+/// A map `θ ↦ F(θ)` run as GD with `η = 1` on a "model" whose gradient is `θ − F(θ)` (not a
+/// gradient field in general: a test double for the classifier, which only sees the iterates
+/// and the tangent map `v ↦ DF v`).
+struct MapModel {
+    dim: usize,
+    f: fn(&DVector<f64>) -> DVector<f64>,
+    df: fn(&DVector<f64>, &DVector<f64>) -> DVector<f64>,
+}
+
+impl Model for MapModel {
+    fn dim(&self) -> usize {
+        self.dim
+    }
+    fn loss(&mut self, t: &DVector<f64>) -> SimResult<f64> {
+        Ok(t.norm_squared() / 2.0)
+    }
+    fn gradient(&mut self, t: &DVector<f64>, g: &mut DVector<f64>) -> SimResult<f64> {
+        g.copy_from(&(t - (self.f)(t)));
+        self.loss(t)
+    }
+    fn hvp(&mut self, t: &DVector<f64>, v: &DVector<f64>, out: &mut DVector<f64>) -> SimResult<()> {
+        out.copy_from(&(v - (self.df)(t, v)));
+        Ok(())
+    }
+}
+
+fn run_map(m: &mut MapModel, x0: &[f64], steps: usize) -> SimReport {
+    let mut cfg = SimConfig::gd(1.0, steps);
+    cfg.sharpness = false;
+    simulate(m, &DVector::from_column_slice(x0), &cfg).expect("simulation runs")
+}
+
+#[test]
+fn slow_geometric_convergence_is_converging_not_quasi_periodic() {
+    // x_{n+1} = 0.999 x_n: after 5000 steps x is about 7e-3, far from the tolerance 1e-9.
+    let mut m = MapModel { dim: 1, f: |t| t * 0.999, df: |_, v| v * 0.999 };
+    let r = run_map(&mut m, &[1.0], 5000);
+    assert_eq!(r.class.outcome, Outcome::Converged, "{r:?}");
+    assert!(!r.class.settled);
+    let rate = r.class.converging.expect("reported as still converging");
+    assert!((rate - 0.999).abs() < 1e-6, "rate {rate}");
+    assert!(r.class.reason.as_deref().unwrap().contains("not yet within tolerance"));
+    assert!((r.class.lyapunov.unwrap() - 0.999f64.ln()).abs() < 1e-9);
+    // Slower still (0.9999, Lyapunov exponent well inside the tolerance): the same, never
+    // quasi-periodic; and a rotation-free spiral (multipliers 0.999 e^{±i}) too.
+    let mut m = MapModel { dim: 1, f: |t| t * 0.9999, df: |_, v| v * 0.9999 };
+    let r = run_map(&mut m, &[1.0], 5000);
+    assert_eq!((r.class.outcome, r.class.converging.is_some()), (Outcome::Converged, true), "{r:?}");
+    fn spiral(t: &DVector<f64>) -> DVector<f64> {
+        let (c, s) = (0.999 * 1f64.cos(), 0.999 * 1f64.sin());
+        DVector::from_column_slice(&[c * t[0] - s * t[1], s * t[0] + c * t[1]])
+    }
+    let mut m = MapModel { dim: 2, f: spiral, df: |_, v| spiral(v) };
+    let r = run_map(&mut m, &[1.0, 0.0], 5000);
+    assert_eq!((r.class.outcome, r.class.converging.is_some()), (Outcome::Converged, true), "{r:?}");
+    // Converging with multiplier -0.9999 is converging to a point, not a period-2 orbit.
+    let mut m = MapModel { dim: 1, f: |t| t * -0.9999, df: |_, v| v * -0.9999 };
+    let r = run_map(&mut m, &[1.0], 5000);
+    assert_eq!((r.class.outcome, r.class.period, r.class.converging.is_some()), (Outcome::Converged, None, true), "{r:?}");
+}
+
+#[test]
+fn irrational_rotation_is_quasi_periodic() {
+    // Rotation by 2 pi (sqrt(5) - 1)/2: no period, Lyapunov exponent 0, constant step size.
+    fn rot(t: &DVector<f64>) -> DVector<f64> {
+        let a = std::f64::consts::PI * (5f64.sqrt() - 1.0);
+        DVector::from_column_slice(&[a.cos() * t[0] - a.sin() * t[1], a.sin() * t[0] + a.cos() * t[1]])
+    }
+    let mut m = MapModel { dim: 2, f: rot, df: |_, v| rot(v) };
+    let r = run_map(&mut m, &[1.0, 0.0], 5000);
+    assert_eq!(r.class.outcome, Outcome::QuasiPeriodic, "{r:?}");
+    assert!(r.class.converging.is_none());
+    assert!(r.class.lyapunov.unwrap().abs() < 1e-9);
+}
+
+#[test]
+fn period_two_map_and_slowly_attracting_period_two_orbit() {
+    // x -> -x: every point is on a period-2 orbit.
+    let mut m = MapModel { dim: 1, f: |t| -t, df: |_, v| -v };
+    let r = run_map(&mut m, &[0.5], 101);
+    assert_eq!((r.class.outcome, r.class.period), (Outcome::Periodic, Some(2)), "{r:?}");
+    assert!(r.class.settled);
+    assert!(close(&r.class.points[0], &[-0.5], 0.0) && close(&r.class.points[1], &[0.5], 0.0));
+    // x -> -(1 + 0.9999 (|x| - 1)) sign(x): the orbit {-1, 1} attracts with multiplier 0.9999
+    // per two steps; from 2 it is still converging after 5000 steps: period 2, not settled.
+    fn f(t: &DVector<f64>) -> DVector<f64> {
+        t.map(|x| -x.signum() * (1.0 + 0.99995 * (x.abs() - 1.0)))
+    }
+    let mut m = MapModel { dim: 1, f, df: |_, v| v * -0.99995 };
+    let r = run_map(&mut m, &[2.0], 5000);
+    assert_eq!((r.class.outcome, r.class.period, r.class.converging.is_some()), (Outcome::Periodic, Some(2), true), "{r:?}");
+    assert!(!r.class.settled);
+}

@@ -260,7 +260,12 @@ impl fmt::Display for SimulateOutput {
         }
         let period = c.period.map(|p| format!(", period {p}")).unwrap_or_default();
         let settled = if c.settled { "" } else { ", not settled" };
-        writeln!(f, "outcome: {}{period}  (tolerance {:.2e}{settled}, over the last {} iterates)", c.outcome.name(), c.tolerance, r.tail)?;
+        let outcome = match (c.converging, c.period) {
+            (Some(_), Some(p)) => format!("converging to a period-{p} orbit, not yet within tolerance (JSON outcome \"periodic\")"),
+            (Some(_), None) => "converging, not yet within tolerance (JSON outcome \"converged\")".to_string(),
+            (None, _) => format!("{}{period}", c.outcome.name()),
+        };
+        writeln!(f, "outcome: {outcome}  (tolerance {:.2e}{settled}, over the last {} iterates)", c.tolerance, r.tail)?;
         for (i, p) in c.points.iter().enumerate() {
             writeln!(f, "  point {}: {}", i + 1, coords(p))?;
         }
