@@ -14,6 +14,7 @@
 pub mod classify;
 pub mod companion;
 pub mod companion_flow;
+pub mod dense;
 pub mod dynamics;
 pub mod expr_model;
 pub mod flow;
