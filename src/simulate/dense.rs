@@ -292,11 +292,14 @@ fn sub_half_sq_impl<const FMA: bool>(r: &mut [f64], t: &[f64]) -> f64 {
     let mut rc = r.chunks_exact_mut(L);
     let mut tc = t.chunks_exact(L);
     for (rr, tt) in (&mut rc).zip(&mut tc) {
+        let rr: &mut [f64; L] = rr.try_into().expect("chunk");
+        let tt: &[f64; L] = tt.try_into().expect("chunk");
+        let mut v = [0.0f64; L];
         for l in 0..L {
-            let v = rr[l] - tt[l];
-            rr[l] = v;
-            acc[l] = madd::<FMA>(v, v, acc[l]);
+            v[l] = rr[l] - tt[l];
+            acc[l] = madd::<FMA>(v[l], v[l], acc[l]);
         }
+        *rr = v;
     }
     let mut s = 0.0;
     for (x, y) in rc.into_remainder().iter_mut().zip(tc.remainder()) {
