@@ -189,6 +189,7 @@ impl Model for MfModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::simulate::{Method, Schedule, Stepper};
 
     fn model_and_point() -> (MfModel, DVector<f64>) {
         let c = DMatrix::from_row_slice(3, 2, &[1.0, 0.5, -0.25, 2.0, 0.0, 1.5]);
@@ -242,5 +243,60 @@ mod tests {
         let r = &y * z.transpose() - &c;
         assert!((loss - 0.5 * r.norm_squared()).abs() < 1e-12);
         assert!((MfModel::pack(&(&r * &z), &(r.transpose() * &y)) - g).norm() < 1e-12);
+    }
+
+    /// Plain nalgebra formulas: `(loss, Y', Z')` of one GD step (alternating: `Y` first).
+    fn reference_step(c: &DMatrix<f64>, y: &DMatrix<f64>, z: &DMatrix<f64>, lr: f64, alternating: bool) -> (f64, DMatrix<f64>, DMatrix<f64>) {
+        let r = y * z.transpose() - c;
+        let loss = 0.5 * r.iter().map(|x| x * x).sum::<f64>();
+        if alternating {
+            let y1 = y - (&r * z) * lr;
+            let r1 = &y1 * z.transpose() - c;
+            let z1 = z - (r1.transpose() * &y1) * lr;
+            (loss, y1, z1)
+        } else {
+            (loss, y - (&r * z) * lr, z - (r.transpose() * y) * lr)
+        }
+    }
+
+    fn rel(a: &DMatrix<f64>, b: &DMatrix<f64>) -> f64 {
+        (a - b).norm() / b.norm().max(f64::MIN_POSITIVE)
+    }
+
+    /// (m, n, r): square, rectangular, rank below the side, and sides on both sides of the
+    /// small-kernel threshold and of its 8-row chunks.
+    const SHAPES: [(usize, usize, usize); 10] = [(1, 1, 1), (8, 8, 8), (9, 9, 9), (64, 64, 64), (3, 5, 2), (8, 8, 3), (17, 9, 4), (40, 70, 33), (64, 64, 5), (1, 12, 1)];
+
+    #[test]
+    fn fused_gd_and_alternating_steps_agree_with_the_plain_formulas() {
+        for (k, &(m, n, r)) in SHAPES.iter().enumerate() {
+            let c = DMatrix::from_fn(m, n, |i, j| if i == j { 1.0 } else { ((i * 3 + j * 5 + k) % 7) as f64 / 7.0 - 0.4 });
+            let mut model = MfModel::new(c.clone(), r);
+            let theta = model.random_init(&mut Rng::new(k as u64 + 1), 0.3);
+            let lr = 0.05;
+            for (method, alternating) in [(Method::Gd, false), (Method::Agd, true)] {
+                let (y, z) = model.factors(&theta);
+                let (loss, y1, z1) = reference_step(&c, &y, &z, lr, alternating);
+                let mut t = theta.clone();
+                let got = Stepper::new(method, Schedule::Constant(lr), model.dim()).step(&mut model, &mut t, lr).unwrap();
+                let (gy, gz) = model.factors(&t);
+                assert!((got - loss).abs() <= 1e-12 * loss, "{m}x{n} rank {r} {method:?}: loss {got} vs {loss}");
+                assert!(rel(&gy, &y1) <= 1e-12 && rel(&gz, &z1) <= 1e-12, "{m}x{n} rank {r} {method:?}: {} {}", rel(&gy, &y1), rel(&gz, &z1));
+            }
+            // The gradient and Hessian-vector product through the same kernels.
+            let (y, z) = model.factors(&theta);
+            let res = &y * z.transpose() - &c;
+            let mut g = DVector::zeros(model.dim());
+            model.gradient(&theta, &mut g).unwrap();
+            let want = MfModel::pack(&(&res * &z), &(res.transpose() * &y));
+            assert!((&g - &want).norm() <= 1e-12 * want.norm(), "{m}x{n} rank {r}: gradient");
+            let v = DVector::from_fn(model.dim(), |i, _| (i as f64 * 0.37).sin());
+            let (dy, dz) = model.factors(&v);
+            let dres = &dy * z.transpose() + &y * dz.transpose();
+            let want = MfModel::pack(&(&dres * &z + &res * &dz), &(dres.transpose() * &y + res.transpose() * &dy));
+            let mut hv = DVector::zeros(model.dim());
+            model.hvp(&theta, &v, &mut hv).unwrap();
+            assert!((&hv - &want).norm() <= 1e-12 * want.norm(), "{m}x{n} rank {r}: hvp");
+        }
     }
 }
