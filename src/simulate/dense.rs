@@ -60,7 +60,17 @@ enum Isa {
     Baseline,
 }
 
+#[cfg(test)]
+thread_local! {
+    /// A test's choice of instruction set (this thread only), to exercise every compiled kernel.
+    static FORCE_ISA: std::cell::Cell<Option<Isa>> = const { std::cell::Cell::new(None) };
+}
+
 fn isa() -> Isa {
+    #[cfg(test)]
+    if let Some(forced) = FORCE_ISA.with(|f| f.get()) {
+        return forced;
+    }
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
@@ -340,8 +350,32 @@ mod tests {
         (0..len).map(|i| (((i * 7919 + seed * 104_729) % 2003) as f64 / 1001.0) - 1.0).collect()
     }
 
+    /// The instruction sets this CPU can run, each forced in turn on this thread.
+    fn each_isa(mut f: impl FnMut(Isa)) {
+        #[allow(unused_mut)]
+        let mut all = vec![Isa::Baseline];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+                all.push(Isa::Avx2);
+            }
+            if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
+                all.push(Isa::Avx512);
+            }
+        }
+        for i in all {
+            FORCE_ISA.with(|c| c.set(Some(i)));
+            f(i);
+        }
+        FORCE_ISA.with(|c| c.set(None));
+    }
+
     #[test]
     fn every_kernel_and_transpose_agrees_with_the_triple_loop() {
+        each_isa(every_kernel_agrees);
+    }
+
+    fn every_kernel_agrees(isa: Isa) {
         for &(m, k, n) in &[(1, 1, 1), (1, 5, 3), (4, 1, 6), (5, 3, 1), (3, 2, 5), (8, 8, 8), (9, 9, 9), (7, 12, 3), (SMALL, SMALL, SMALL), (SMALL + 1, 5, 9), (64, 64, 64), (70, 33, 65)] {
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
                 let (ad, bd) = (data(m * k, 1), data(k * n, 2));
@@ -353,7 +387,7 @@ mod tests {
                     Gemm::new().run(alpha, a, b, beta, &mut c);
                     let scale = want.iter().fold(1.0f64, |s, x| s.max(x.abs()));
                     let err = c.iter().zip(&want).fold(0.0f64, |e, (x, y)| e.max((x - y).abs()));
-                    assert!(err <= 1e-13 * scale * k as f64, "{m}x{k}x{n} ta={ta} tb={tb}: {err}");
+                    assert!(err <= 1e-13 * scale * k as f64, "{isa:?} {m}x{k}x{n} ta={ta} tb={tb}: {err}");
                 }
             }
         }
@@ -375,6 +409,10 @@ mod tests {
 
     #[test]
     fn fused_passes_agree_with_plain_loops() {
+        each_isa(|_| fused_passes_agree());
+    }
+
+    fn fused_passes_agree() {
         for len in [0, 1, 7, 8, 17, 100] {
             let (mut r, t) = (data(len, 4), data(len, 5));
             let want: Vec<f64> = r.iter().zip(&t).map(|(x, y)| x - y).collect();
