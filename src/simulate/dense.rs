@@ -221,6 +221,7 @@ fn small<const FMA: bool>(alpha: f64, a: Mat<'_>, b: Mat<'_>, beta: f64, c: &mut
 /// `a` is column-major with `a.rows · a.cols` elements in its slice, every element of `b`
 /// lies in its slice, `j + NB <= b.cols` and `c` holds `a.rows · b.cols` elements.
 #[inline(always)]
+#[allow(clippy::needless_range_loop)] // index loops over the fixed-size register block read plainest
 unsafe fn columns<const FMA: bool, const NB: usize>(alpha: f64, a: Mat<'_>, b: Mat<'_>, j: usize, beta: f64, c: &mut [f64]) {
     const L: usize = 8;
     let (m, k) = (a.rows, a.cols);
