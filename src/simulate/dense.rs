@@ -66,6 +66,7 @@ thread_local! {
     static FORCE_ISA: std::cell::Cell<Option<Isa>> = const { std::cell::Cell::new(None) };
 }
 
+#[inline]
 fn isa() -> Isa {
     #[cfg(test)]
     if let Some(forced) = FORCE_ISA.with(|f| f.get()) {
