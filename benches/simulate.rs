@@ -1,5 +1,6 @@
 //! One GD step of d x d matrix factorisation (`Y, Z ∈ R^{d×d}`, `C = I`), d = 8, 64, 256, 1024:
-//! the simulator's hot loop (gradient by three gemms into preallocated buffers, in-place axpy).
+//! the simulator's hot loop (`Stepper::step`, which takes `MfModel`'s fused step: three products through
+//! `simulate::dense`, the residual and update passes fused).
 //! `scripts/bench_mf_numpy.sh` times the same loop in numpy.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};

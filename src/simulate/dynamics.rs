@@ -3,7 +3,8 @@
 //! classification; and the tangent map of one step (for Lyapunov exponents).
 //!
 //! The step loop allocates nothing: the gradient goes into one preallocated vector, the update
-//! is an in-place `axpy`, and the tail is a ring of preallocated vectors.
+//! is an in-place `axpy` (or the model's own fused step), and the tail is a ring of
+//! preallocated vectors.
 //!
 //! Guarantee: plain floating point; a cross-check, never a certificate.
 
@@ -125,7 +126,11 @@ impl Stepper {
     }
 
     /// One step in place with learning rate `lr`; returns the loss at the point the step left.
+    /// A model's fused step ([`Model::fused_step`]) is taken when it has one.
     pub fn step<M: Model + ?Sized>(&mut self, model: &mut M, theta: &mut DVector<f64>, lr: f64) -> SimResult<f64> {
+        if let Some(done) = model.fused_step(theta, lr, self.method == Method::Agd) {
+            return done;
+        }
         let loss = model.gradient(theta, &mut self.grad)?;
         match (self.method, model.blocks()) {
             (Method::Agd, Some(split)) => {

@@ -1,15 +1,21 @@
 //! Matrix factorisation `f(Y, Z) = ‖Y Zᵀ − C‖²_F / 2` (Chen & Bruna §5, Ward & Kolda, Ye & Du),
-//! with `Y ∈ R^{m×r}`, `Z ∈ R^{n×r}`, `C ∈ R^{m×n}`, in f64 with nalgebra.
+//! with `Y ∈ R^{m×r}`, `Z ∈ R^{n×r}`, `C ∈ R^{m×n}`, in f64.
 //!
 //! The parameter vector is `θ = [vec(Y); vec(Z)]` (column-major). With `R = Y Zᵀ − C` the
 //! gradient is `(R Z, Rᵀ Y)` and the Hessian-vector product along `(dY, dZ)` is
 //! `(dR Z + R dZ, dRᵀ Y + Rᵀ dY)` with `dR = dY Zᵀ + Y dZᵀ`. Every product is one
-//! `matrixmultiply::dgemm` (the kernel nalgebra itself uses) into a preallocated buffer on
-//! (possibly transposed) strided views of `θ`, so a gradient evaluation — and hence one GD
-//! step — allocates nothing.
+//! [`dense::Gemm::run`] (plain vectorised loops for small factors, the `gemm` crate's packed
+//! kernels for large ones) into a preallocated buffer on (possibly transposed) strided views of
+//! `θ`.
+//!
+//! A GD or alternating GD step is fused ([`Model::fused_step`]): the residual pass subtracts `C`
+//! and sums the loss at once, `Z ← Z − η Rᵀ Y` is accumulated straight into `θ` by the product
+//! itself, and only `R Z` goes through a buffer (GD needs the old `Z` for it). It is the same
+//! map as gradient-then-update, up to floating-point reassociation.
 //!
 //! Guarantee: plain floating point; a cross-check, never a certificate.
 
+use super::dense::{self, Gemm, Mat};
 use super::model::{Model, SimResult};
 use super::rng::Rng;
 use nalgebra::{DMatrix, DMatrixView, DVector};
@@ -22,74 +28,17 @@ pub struct MfModel {
     resid: DMatrix<f64>,
     /// `dR` of a Hessian-vector product.
     dresid: DMatrix<f64>,
-}
-
-/// A read-only strided matrix in a slice: element `(i, j)` is `data[i·rs + j·cs]`.
-#[derive(Clone, Copy)]
-struct Mat<'a> {
-    data: &'a [f64],
-    rows: usize,
-    cols: usize,
-    rs: usize,
-    cs: usize,
-}
-
-impl<'a> Mat<'a> {
-    /// A column-major `rows × cols` matrix.
-    fn new(data: &'a [f64], rows: usize, cols: usize) -> Mat<'a> {
-        Mat { data, rows, cols, rs: 1, cs: rows }
-    }
-    /// Its transpose, without copying.
-    fn t(self) -> Mat<'a> {
-        Mat { data: self.data, rows: self.cols, cols: self.rows, rs: self.cs, cs: self.rs }
-    }
-    /// Every element index lies inside `data`.
-    fn in_bounds(&self) -> bool {
-        self.rows == 0 || self.cols == 0 || (self.rows - 1) * self.rs + (self.cols - 1) * self.cs < self.data.len()
-    }
-}
-
-/// `c ← α a b + β c` for a column-major `c` (`a.rows × b.cols`), by `matrixmultiply::dgemm`.
-///
-/// nalgebra's own `gemm` is not used: for matrices with a side of at most 5 it falls back to
-/// `axcpy`, which in nalgebra 0.33.3 writes out of bounds when a column of `a` has a stride
-/// other than 1 (a transposed view), corrupting the heap.
-fn gemm(alpha: f64, a: Mat<'_>, b: Mat<'_>, beta: f64, c: &mut [f64]) {
-    assert!(a.cols == b.rows && a.in_bounds() && b.in_bounds() && c.len() == a.rows * b.cols, "gemm: shapes do not match");
-    if a.rows == 0 || b.cols == 0 {
-        return;
-    }
-    if a.cols == 0 {
-        c.iter_mut().for_each(|x| *x *= beta);
-        return;
-    }
-    // SAFETY: the assertion above keeps every index of a, b (strides rs, cs) and c (column-major,
-    // a.rows × b.cols) inside its slice, and c is borrowed mutably, so it aliases neither a nor b.
-    unsafe {
-        matrixmultiply::dgemm(
-            a.rows,
-            a.cols,
-            b.cols,
-            alpha,
-            a.data.as_ptr(),
-            a.rs as isize,
-            a.cs as isize,
-            b.data.as_ptr(),
-            b.rs as isize,
-            b.cs as isize,
-            beta,
-            c.as_mut_ptr(),
-            1,
-            a.rows as isize,
-        );
-    }
+    /// `R Z` of a fused GD step (`m × r`).
+    gy: Vec<f64>,
+    gemm: Gemm,
 }
 
 impl MfModel {
     /// The model for target `c` and rank `rank` (at least 1).
     pub fn new(c: DMatrix<f64>, rank: usize) -> MfModel {
         let (m, n) = c.shape();
-        MfModel { c, rank: rank.max(1), resid: DMatrix::zeros(m, n), dresid: DMatrix::zeros(m, n) }
+        let rank = rank.max(1);
+        MfModel { c, rank, resid: DMatrix::zeros(m, n), dresid: DMatrix::zeros(m, n), gy: vec![0.0; m * rank], gemm: Gemm::new() }
     }
 
     /// `(m, n, r)`.
@@ -141,9 +90,8 @@ impl MfModel {
     fn residual(&mut self, theta: &[f64]) -> f64 {
         let (m, n, r) = self.shape();
         let (ys, zs) = theta.split_at(m * r);
-        self.resid.copy_from(&self.c);
-        gemm(1.0, Mat::new(ys, m, r), Mat::new(zs, n, r).t(), -1.0, self.resid.as_mut_slice());
-        0.5 * self.resid.norm_squared()
+        self.gemm.run(1.0, Mat::new(ys, m, r), Mat::new(zs, n, r).t(), 0.0, self.resid.as_mut_slice());
+        dense::sub_half_sq(self.resid.as_mut_slice(), self.c.as_slice())
     }
 }
 
@@ -164,9 +112,29 @@ impl Model for MfModel {
         let (y, z) = (Mat::new(y, m, r), Mat::new(z, n, r));
         let res = Mat::new(self.resid.as_slice(), m, n);
         let (gy, gz) = grad.as_mut_slice().split_at_mut(m * r);
-        gemm(1.0, res, z, 0.0, gy);
-        gemm(1.0, res.t(), y, 0.0, gz);
+        self.gemm.run(1.0, res, z, 0.0, gy);
+        self.gemm.run(1.0, res.t(), y, 0.0, gz);
         Ok(loss)
+    }
+
+    /// GD: `G = R Z`, `Z ← Z − η Rᵀ Y` (old `Y`), `Y ← Y − η G`. Alternating GD:
+    /// `Y ← Y − η R Z`, then `R` again at the new `Y` and `Z ← Z − η Rᵀ Y`.
+    fn fused_step(&mut self, theta: &mut DVector<f64>, lr: f64, alternating: bool) -> Option<SimResult<f64>> {
+        let (m, n, r) = self.shape();
+        let loss = self.residual(theta.as_slice());
+        let (y, z) = theta.as_mut_slice().split_at_mut(m * r);
+        let res = Mat::new(self.resid.as_slice(), m, n);
+        if alternating {
+            self.gemm.run(-lr, res, Mat::new(z, n, r), 1.0, y);
+            self.residual(theta.as_slice());
+            let (y, z) = theta.as_mut_slice().split_at_mut(m * r);
+            self.gemm.run(-lr, Mat::new(self.resid.as_slice(), m, n).t(), Mat::new(y, m, r), 1.0, z);
+        } else {
+            self.gemm.run(1.0, res, Mat::new(z, n, r), 0.0, &mut self.gy);
+            self.gemm.run(-lr, res.t(), Mat::new(y, m, r), 1.0, z);
+            dense::axpy(-lr, &self.gy, y);
+        }
+        Some(Ok(loss))
     }
 
     fn hvp(&mut self, theta: &DVector<f64>, v: &DVector<f64>, out: &mut DVector<f64>) -> SimResult<()> {
@@ -177,14 +145,14 @@ impl Model for MfModel {
         let (dy, dz) = v.as_slice().split_at(m * r);
         let (dy, dz) = (Mat::new(dy, m, r), Mat::new(dz, n, r));
         // dR = dY Zᵀ + Y dZᵀ
-        gemm(1.0, dy, z.t(), 0.0, self.dresid.as_mut_slice());
-        gemm(1.0, y, dz.t(), 1.0, self.dresid.as_mut_slice());
+        self.gemm.run(1.0, dy, z.t(), 0.0, self.dresid.as_mut_slice());
+        self.gemm.run(1.0, y, dz.t(), 1.0, self.dresid.as_mut_slice());
         let (res, dres) = (Mat::new(self.resid.as_slice(), m, n), Mat::new(self.dresid.as_slice(), m, n));
         let (oy, oz) = out.as_mut_slice().split_at_mut(m * r);
-        gemm(1.0, dres, z, 0.0, oy);
-        gemm(1.0, res, dz, 1.0, oy);
-        gemm(1.0, dres.t(), y, 0.0, oz);
-        gemm(1.0, res.t(), dy, 1.0, oz);
+        self.gemm.run(1.0, dres, z, 0.0, oy);
+        self.gemm.run(1.0, res, dz, 1.0, oy);
+        self.gemm.run(1.0, dres.t(), y, 0.0, oz);
+        self.gemm.run(1.0, res.t(), dy, 1.0, oz);
         Ok(())
     }
 
@@ -221,6 +189,7 @@ impl Model for MfModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::simulate::{Method, Schedule, Stepper};
 
     fn model_and_point() -> (MfModel, DVector<f64>) {
         let c = DMatrix::from_row_slice(3, 2, &[1.0, 0.5, -0.25, 2.0, 0.0, 1.5]);
@@ -274,5 +243,60 @@ mod tests {
         let r = &y * z.transpose() - &c;
         assert!((loss - 0.5 * r.norm_squared()).abs() < 1e-12);
         assert!((MfModel::pack(&(&r * &z), &(r.transpose() * &y)) - g).norm() < 1e-12);
+    }
+
+    /// Plain nalgebra formulas: `(loss, Y', Z')` of one GD step (alternating: `Y` first).
+    fn reference_step(c: &DMatrix<f64>, y: &DMatrix<f64>, z: &DMatrix<f64>, lr: f64, alternating: bool) -> (f64, DMatrix<f64>, DMatrix<f64>) {
+        let r = y * z.transpose() - c;
+        let loss = 0.5 * r.iter().map(|x| x * x).sum::<f64>();
+        if alternating {
+            let y1 = y - (&r * z) * lr;
+            let r1 = &y1 * z.transpose() - c;
+            let z1 = z - (r1.transpose() * &y1) * lr;
+            (loss, y1, z1)
+        } else {
+            (loss, y - (&r * z) * lr, z - (r.transpose() * y) * lr)
+        }
+    }
+
+    fn rel(a: &DMatrix<f64>, b: &DMatrix<f64>) -> f64 {
+        (a - b).norm() / b.norm().max(f64::MIN_POSITIVE)
+    }
+
+    /// (m, n, r): square, rectangular, rank below the side, and sides on both sides of the
+    /// small-kernel threshold and of its 8-row chunks.
+    const SHAPES: [(usize, usize, usize); 10] = [(1, 1, 1), (8, 8, 8), (9, 9, 9), (64, 64, 64), (3, 5, 2), (8, 8, 3), (17, 9, 4), (40, 70, 33), (64, 64, 5), (1, 12, 1)];
+
+    #[test]
+    fn fused_gd_and_alternating_steps_agree_with_the_plain_formulas() {
+        for (k, &(m, n, r)) in SHAPES.iter().enumerate() {
+            let c = DMatrix::from_fn(m, n, |i, j| if i == j { 1.0 } else { ((i * 3 + j * 5 + k) % 7) as f64 / 7.0 - 0.4 });
+            let mut model = MfModel::new(c.clone(), r);
+            let theta = model.random_init(&mut Rng::new(k as u64 + 1), 0.3);
+            let lr = 0.05;
+            for (method, alternating) in [(Method::Gd, false), (Method::Agd, true)] {
+                let (y, z) = model.factors(&theta);
+                let (loss, y1, z1) = reference_step(&c, &y, &z, lr, alternating);
+                let mut t = theta.clone();
+                let got = Stepper::new(method, Schedule::Constant(lr), model.dim()).step(&mut model, &mut t, lr).unwrap();
+                let (gy, gz) = model.factors(&t);
+                assert!((got - loss).abs() <= 1e-12 * loss, "{m}x{n} rank {r} {method:?}: loss {got} vs {loss}");
+                assert!(rel(&gy, &y1) <= 1e-12 && rel(&gz, &z1) <= 1e-12, "{m}x{n} rank {r} {method:?}: {} {}", rel(&gy, &y1), rel(&gz, &z1));
+            }
+            // The gradient and Hessian-vector product through the same kernels.
+            let (y, z) = model.factors(&theta);
+            let res = &y * z.transpose() - &c;
+            let mut g = DVector::zeros(model.dim());
+            model.gradient(&theta, &mut g).unwrap();
+            let want = MfModel::pack(&(&res * &z), &(res.transpose() * &y));
+            assert!((&g - &want).norm() <= 1e-12 * want.norm(), "{m}x{n} rank {r}: gradient");
+            let v = DVector::from_fn(model.dim(), |i, _| (i as f64 * 0.37).sin());
+            let (dy, dz) = model.factors(&v);
+            let dres = &dy * z.transpose() + &y * dz.transpose();
+            let want = MfModel::pack(&(&dres * &z + &res * &dz), &(dres.transpose() * &y + res.transpose() * &dy));
+            let mut hv = DVector::zeros(model.dim());
+            model.hvp(&theta, &v, &mut hv).unwrap();
+            assert!((&hv - &want).norm() <= 1e-12 * want.norm(), "{m}x{n} rank {r}: hvp");
+        }
     }
 }

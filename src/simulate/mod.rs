@@ -15,6 +15,7 @@ pub mod classify;
 pub mod companion;
 pub mod companion_flow;
 pub mod du_hu_lee;
+pub mod dense;
 pub mod dynamics;
 pub mod expr_model;
 pub mod flow;

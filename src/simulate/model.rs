@@ -53,6 +53,15 @@ pub trait Model: Send {
         Ok((&h + h.transpose()) * 0.5)
     }
 
+    /// One GD step (`alternating`: one alternating GD step over [`Model::blocks`]) with rate
+    /// `lr`, in place, by the model's own fused kernel; returns the loss at the point the step
+    /// left. `None` (the default) means the model has none and the stepper takes the gradient
+    /// and the update itself. A fused step computes the same map as gradient-then-update, up to
+    /// floating-point reassociation.
+    fn fused_step(&mut self, _theta: &mut DVector<f64>, _lr: f64, _alternating: bool) -> Option<SimResult<f64>> {
+        None
+    }
+
     /// Where the parameter vector splits into the two blocks alternating GD updates in turn
     /// (block 0 is `θ[..split]`), if the model has such blocks.
     fn blocks(&self) -> Option<usize> {
