@@ -1,35 +1,37 @@
 //! Sweeps: many independent simulations (a grid of learning rates for a bifurcation diagram, a
-//! grid of `(η σ1², η σ2²)` for a divergence map) run on a fixed number of threads.
+//! grid of `(η σ1², η σ2²)` for a divergence map) run in parallel with rayon on a fixed number
+//! of threads.
 //!
-//! Determinism: item `i` is computed by `f(i)` alone and stored in slot `i`, so the result does
+//! Determinism: item `i` is computed by `f(i)` alone and collected in order, so the result does
 //! not depend on the thread count or on scheduling. Guarantee: whatever `f` guarantees — here
 //! floating-point observations, a cross-check, never a certificate.
 
+use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
-/// `[f(0), ..., f(n-1)]` computed on `threads` threads; `progress(done, n)` after each item.
+/// `[f(0), ..., f(n-1)]` computed by rayon on a pool of `threads` threads (its own pool, so the
+/// `--jobs` of the caller is honoured); `progress(done, n)` after each item.
 pub fn parallel_map<T: Send>(n: usize, threads: usize, f: &(dyn Fn(usize) -> T + Sync), progress: &(dyn Fn(usize, usize) + Sync)) -> Vec<T> {
-    let slots: Vec<Mutex<Option<T>>> = (0..n).map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..threads.clamp(1, n.max(1)) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= n {
-                    break;
-                }
+    let work = || {
+        (0..n)
+            .into_par_iter()
+            .map(|i| {
                 let v = f(i);
-                *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(v);
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, n);
-            });
-        }
-    });
-    slots
-        .into_iter()
-        .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()).expect("every slot is filled by the workers"))
-        .collect()
+                v
+            })
+            .collect()
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(threads.clamp(1, n.max(1))).build() {
+        Ok(pool) => pool.install(work),
+        // (a pool cannot be built only when threads cannot be spawned: compute in this thread)
+        Err(_) => (0..n).map(|i| {
+            let v = f(i);
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, n);
+            v
+        }).collect(),
+    }
 }
 
 /// `n` evenly spaced values from `a` to `b` inclusive (`[a]` for `n = 1`).
