@@ -162,13 +162,31 @@ fn krawczyk<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], prec: u32) -> MathR
     Ok(Some(k))
 }
 
+/// `2^-bits · max(1, |x|)`: a width or step that is small relative to `x`.
+fn relative(x: &Float, bits: i32) -> Float {
+    let mut t = Float::with_val(x.prec().max(64), x.abs_ref()).max(&Float::with_val(64, 1));
+    t >>= bits;
+    t
+}
+
+/// Whether `i` is at most `2^-bits · max(1, |i|)` wide.
+fn within(i: &Interval, bits: i32) -> bool {
+    i.width() <= relative(&i.mag(), bits)
+}
+
 /// Whether every width is below `2^-prec · max(1, |x|)` (refining further is pointless).
 fn narrow(e: &[Interval], prec: u32) -> bool {
-    e.iter().all(|i| {
-        let mut tol = Float::with_val(64, i.mag()).max(&Float::with_val(64, 1));
-        tol >>= prec as i32;
-        i.width() <= tol
-    })
+    e.iter().all(|i| within(i, prec as i32))
+}
+
+/// `K ∩ X` coordinate-wise; `None` when some coordinate is empty.
+fn intersect_box(k: &[Interval], x: &[Interval]) -> Option<Vec<Interval>> {
+    k.iter().zip(x).map(|(a, b)| a.intersect(b)).collect()
+}
+
+/// The box at precision at least `prec` (exact: raising the precision moves no endpoint).
+fn at_least(x: &[Interval], prec: u32) -> Vec<Interval> {
+    x.iter().map(|i| i.with_prec(prec.max(i.prec()))).collect()
 }
 
 /// Narrows `enc`, an enclosure holding exactly one zero of `sys` (unique in a box containing
@@ -178,8 +196,7 @@ fn narrow(e: &[Interval], prec: u32) -> bool {
 /// then one Krawczyk test on a tiny box inside `enc`: 2 interval evaluations plus cheap point
 /// ones); if that does not certify, the plain iteration `X ← K(X) ∩ X` while it contracts.
 fn refine<Sys: System + ?Sized>(sys: &Sys, enc: Vec<Interval>, prec: u32) -> MathResult<Vec<Interval>> {
-    // (exact: raising the precision does not move the endpoints)
-    let enc: Vec<Interval> = enc.iter().map(|i| i.with_prec(prec.max(i.prec()))).collect();
+    let enc = at_least(&enc, prec);
     if narrow(&enc, prec) {
         return Ok(enc);
     }
@@ -218,8 +235,7 @@ fn newton_then_verify<Sys: System + ?Sized>(sys: &Sys, enc: &[Interval], prec: u
             // the accuracy p can give: switch to `prec`. At `prec`, |d| <= 2^-(prec/2 - 6)
             // leaves about 2^-(prec - 12), well inside the box B below (radius 2^-(prec - 24));
             // when it does not, the Krawczyk test fails and the caller falls back.
-            let mut tol = Float::with_val(p, x[i].abs_ref()).max(&Float::with_val(p, 1));
-            tol >>= if p < prec { (p / 2 + 8) as i32 } else { (prec / 2) as i32 - 6 };
+            let tol = relative(&x[i], if p < prec { (p / 2 + 8) as i32 } else { (prec / 2) as i32 - 6 });
             if Float::with_val(p, d.abs_ref()) > tol {
                 small = false;
             }
@@ -238,11 +254,7 @@ fn newton_then_verify<Sys: System + ?Sized>(sys: &Sys, enc: &[Interval], prec: u
     }
     let b: Vec<Interval> = x
         .iter()
-        .map(|v| {
-            let mut r = Float::with_val(prec, v.abs_ref()).max(&Float::with_val(prec, 1));
-            r >>= prec as i32 - 24;
-            Interval::point(v.clone()).map(|c| c.inflate(&r)).ok()
-        })
+        .map(|v| Interval::point(v.clone()).map(|c| c.inflate(&relative(v, prec as i32 - 24))).ok())
         .collect::<Option<_>>()?;
     if !contains_box(enc, &b) {
         return None;
@@ -251,7 +263,7 @@ fn newton_then_verify<Sys: System + ?Sized>(sys: &Sys, enc: &[Interval], prec: u
     if !b.iter().zip(&k).all(|(o, i)| o.contains_interior(i)) {
         return None;
     }
-    k.iter().zip(&b).map(|(a, o)| a.intersect(o)).collect()
+    intersect_box(&k, &b)
 }
 
 /// Iterates `X ← K(X) ∩ X` from an enclosure of the unique zero, while it contracts.
@@ -263,8 +275,7 @@ fn refine_iterating<Sys: System + ?Sized>(sys: &Sys, mut enc: Vec<Interval>, pre
             break;
         }
         let Some(k2) = krawczyk(sys, &enc, prec)? else { break };
-        let next: Option<Vec<Interval>> = k2.iter().zip(&enc).map(|(a, b)| a.intersect(b)).collect();
-        let Some(next) = next else { break };
+        let Some(next) = intersect_box(&k2, &enc) else { break };
         // Keep iterating while some coordinate shrinks by more than 1/8 (the contraction is
         // slow on wide boxes and quadratic once narrow).
         let improved = next.iter().zip(&enc).any(|(a, b)| {
@@ -324,13 +335,12 @@ fn verify<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], box_prec: u32, prec: 
     let xt = inflate(x);
     let Some(k) = krawczyk(sys, &xt, box_prec)? else { return Ok(None) };
     if !xt.iter().zip(&k).all(|(o, i)| o.contains_interior(i)) {
-        return Ok(Some(Step::Cut(k.iter().zip(x).map(|(a, b)| a.intersect(b)).collect())));
+        return Ok(Some(Step::Cut(intersect_box(&k, x))));
     }
     // K(X̃) ⊆ int X̃: a unique zero in X̃, lying in K(X̃). Refine by iterating K.
     let enc: Vec<Interval> = k.iter().zip(&xt).map(|(a, b)| a.intersect(b).expect("K ⊆ X")).collect();
     let enc = refine(sys, enc, prec)?;
-    let verified = xt.iter().map(|i| i.with_prec(prec.max(i.prec()))).collect();
-    Ok(Some(Step::Verified(Zero { enclosure: enc, verified })))
+    Ok(Some(Step::Verified(Zero { enclosure: enc, verified: at_least(&xt, prec) })))
 }
 
 /// Whether the cut `c` of `x` at least halves some coordinate still wider than the minimum
@@ -349,9 +359,7 @@ const SEARCH_PREC: u32 = 64;
 /// Whether `i` is narrower than `2^-(prec - 20) · max(1, |i|)`: too narrow to be searched
 /// at `prec` bits without the rounding dominating.
 fn too_narrow_for(i: &Interval, prec: u32) -> bool {
-    let mut tol = Float::with_val(64, i.mag()).max(&Float::with_val(64, 1));
-    tol >>= prec as i32 - 20;
-    i.width() <= tol
+    within(i, prec as i32 - 20)
 }
 
 /// Finds all zeros of `sys` in `domain`; see the module guarantees.
@@ -414,28 +422,21 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
             }
         }
         let box_prec = x.iter().map(|i| i.prec()).max().unwrap_or(prec);
+        // The cut by K(X) itself (when the inflated box could not be evaluated: it may reach
+        // outside the system's domain, e.g. below s = 0; or in three or more dimensions, below).
+        let cut_by_k = || krawczyk(sys, &x, box_prec).ok().flatten().map(|k| Step::Cut(intersect_box(&k, &x)));
         let step = match verify(sys, &x, box_prec, prec) {
-            // The inflated box could not be evaluated (it may reach outside the system's
-            // domain, e.g. below s = 0): cut with K(X) itself.
-            Ok(None) | Err(_) => match krawczyk(sys, &x, box_prec) {
-                Ok(Some(k)) => Ok(Some(Step::Cut(k.iter().zip(&x).map(|(a, b)| a.intersect(b)).collect()))),
-                _ => Ok(None),
-            },
             // K(X̃) ∩ X empty: no zero in X. Otherwise, in one and two dimensions, K(X̃) ∩ X
             // is the cut (X̃ is X widened by 1/16: about as tight as K(X), and a Jacobian and
             // a value fewer: -10% instructions on the theorem1 workload, -30% on the orbit
             // one); from three dimensions on K(X) (markedly tighter on some systems, e.g. the
             // ReLU neuron's orbit, whose catalogue box budget is set with it).
-            Ok(Some(Step::Cut(None))) => Ok(Some(Step::Cut(None))),
-            Ok(Some(Step::Cut(Some(c)))) if sys.dim() <= 2 => Ok(Some(Step::Cut(Some(c)))),
-            Ok(Some(Step::Cut(_))) => match krawczyk(sys, &x, box_prec) {
-                Ok(Some(k)) => Ok(Some(Step::Cut(k.iter().zip(&x).map(|(a, b)| a.intersect(b)).collect()))),
-                _ => Ok(None),
-            },
-            step => step,
+            Ok(Some(Step::Cut(Some(_)))) if sys.dim() > 2 => cut_by_k(),
+            Ok(Some(step)) => Some(step),
+            Ok(None) | Err(_) => cut_by_k(),
         };
         match step {
-            Ok(Some(Step::Verified(z))) => {
+            Some(Step::Verified(z)) => {
                 // The verified box was inflated past `x`: place the zero relative to the domain.
                 if z.enclosure.iter().zip(domain).any(|(e, d)| e.intersect(d).is_none()) {
                     continue; // the unique zero of the inflated box lies outside the domain
@@ -452,8 +453,8 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
                 continue;
             }
             // Krawczyk may still exclude or shrink.
-            Ok(Some(Step::Cut(None))) => continue,
-            Ok(Some(Step::Cut(Some(c)))) => {
+            Some(Step::Cut(None)) => continue,
+            Some(Step::Cut(Some(c))) => {
                 // Progress counts only in coordinates still wider than the minimum width:
                 // a contraction that keeps halving an already tiny coordinate (a linear
                 // direction converging geometrically) would otherwise never let the box split.
@@ -462,7 +463,7 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
                     continue;
                 }
             }
-            Ok(None) | Err(_) => {}
+            None => {}
         }
         if small {
             out.undecided.push(Undecided {
@@ -476,7 +477,7 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
     }
     // Report every box at the full precision (exact: only the precision field changes).
     for u in &mut out.undecided {
-        u.region = u.region.iter().map(|i| i.with_prec(prec.max(i.prec()))).collect();
+        u.region = at_least(&u.region, prec);
     }
     out
 }

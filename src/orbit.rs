@@ -64,6 +64,14 @@ impl Period2<'_> {
         eighth >>= 8;
         m.width() <= tiny && s.width() <= tiny && h.lo() >= &eighth
     }
+    /// `A = (f'(m+h) + f'(m−h))/2` (any h) and, for `h > 0`, `B` by the direct difference
+    /// quotient `4 − η (f'(m+h) − f'(m−h))/h`, from `f'` at `m + h` (`dp`) and `m − h` (`dm`).
+    fn direct_value(&self, h: &Interval, dp: &[Interval], dm: &[Interval]) -> MathResult<(Interval, Option<Interval>)> {
+        let p = h.prec();
+        let a = dp[1].add(&dm[1]).div(&Interval::from_int(2, p))?;
+        let b = if h.is_pos() { Some(Interval::from_int(4, p).sub(&self.eta.mul(&dp[1].sub(&dm[1]).div(h)?))) } else { None };
+        Ok((a, b))
+    }
     /// The Jacobian of (A, B) in (m, s) by the direct formulas, from `f, f', f''` at `m + h`
     /// (`dp`) and `m − h` (`dm`), for `h > 0`: A_m = (f''(m+h) + f''(m−h))/2,
     /// A_s = (f''(m+h) − f''(m−h))/(4h), B_m = −η (f''(m+h) − f''(m−h))/h,
@@ -99,11 +107,8 @@ impl System for Period2<'_> {
         let h = Self::h(s)?;
         let dp = fp(self.loss, &m.add(&h), 1)?;
         let dm = fp(self.loss, &m.sub(&h), 1)?;
-        let two = Interval::from_int(2, p);
-        let a = dp[1].add(&dm[1]).div(&two)?;
-        let four = Interval::from_int(4, p);
-        // B by the direct difference quotient when h > 0 (tight at points) ...
-        let direct = if h.is_pos() { Some(four.sub(&self.eta.mul(&dp[1].sub(&dm[1]).div(&h)?))) } else { None };
+        // A, and B by the direct difference quotient when h > 0 (tight at points) ...
+        let (a, direct) = self.direct_value(&h, &dp, &dm)?;
         // ... at a narrow box away from h = 0 that is all (the mean-value form over the hull
         // m ± h, of width 2h, would be far wider: skipping it saves a third of the work) ...
         if let Some(d) = &direct {
@@ -114,7 +119,8 @@ impl System for Period2<'_> {
         // ... otherwise also by the mean-value form (valid down to h = 0), intersected.
         let hull = Self::hull(m, &h);
         let f2 = fp(self.loss, &hull, 2)?[2].clone();
-        let mut b = four.sub(&self.eta.mul(&two).mul(&f2));
+        let two = Interval::from_int(2, p);
+        let mut b = Interval::from_int(4, p).sub(&self.eta.mul(&two).mul(&f2));
         if let Some(d) = direct {
             if let Some(i) = b.intersect(&d) {
                 b = i;
@@ -167,13 +173,10 @@ impl System for Period2<'_> {
             return Ok((self.value(x)?, self.jacobian(x)?));
         }
         // One evaluation at each orbit point serves both (the direct forms).
-        let p = m.prec();
         let dp = fp(self.loss, &m.add(&h), 2)?;
         let dm = fp(self.loss, &m.sub(&h), 2)?;
-        let two = Interval::from_int(2, p);
-        let a = dp[1].add(&dm[1]).div(&two)?;
-        let b = Interval::from_int(4, p).sub(&self.eta.mul(&dp[1].sub(&dm[1]).div(&h)?));
-        Ok((vec![a, b], self.direct_jacobian(&h, &dp, &dm)?))
+        let (a, b) = self.direct_value(&h, &dp, &dm)?;
+        Ok((vec![a, b.expect("h > 0")], self.direct_jacobian(&h, &dp, &dm)?))
     }
     fn exclude(&self, x: &[Interval]) -> bool {
         // Both orbit points must be able to lie in the domain.

@@ -5,12 +5,12 @@
 //! by exact arithmetic to be a zero too, then `c` *is* the zero (uniqueness in `V`). These
 //! helpers propose candidates; callers prove them exactly. Nothing here is a proof by itself.
 
-use crate::interval::{from_rug_integer, to_rug_integer, Interval};
-use rug::{Assign, Integer};
+use crate::interval::{from_rug_integer, to_rug_rational, Interval};
 use crate::pipoly::PiPoly;
-use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{Signed, Zero};
+use num_traits::Zero;
+use rug::{Assign, Integer, Rational};
+use std::cmp::Ordering;
 
 /// The rational with the smallest denominator (then smallest numerator in absolute value) in
 /// the closed interval `[lo, hi]`, found by continued fractions (Stern–Brocot). `lo <= hi`.
@@ -24,24 +24,22 @@ pub fn simplest_rational(lo: &BigRational, hi: &BigRational) -> BigRational {
 /// enclosure of an irrational number is rejected after a few partial quotients instead of the
 /// whole expansion.
 pub fn simplest_rational_bounded(lo: &BigRational, hi: &BigRational, max_den: Option<u64>) -> Option<BigRational> {
-    let r = if lo.is_positive() || lo.is_zero() {
-        simplest_nonneg(lo, hi, max_den)?
-    } else if hi.is_negative() {
-        -simplest_nonneg(&-hi, &-lo, max_den)?
-    } else {
-        BigRational::zero()
-    };
-    match max_den {
-        Some(m) if r.denom() > &BigInt::from(m) => None,
-        _ => Some(r),
-    }
+    simplest_bounded_rug(to_rug_rational(lo), to_rug_rational(hi), max_den)
 }
 
-fn simplest_nonneg(lo: &BigRational, hi: &BigRational, max_den: Option<u64>) -> Option<BigRational> {
-    let (a, b) = (to_rug_integer(lo.numer()), to_rug_integer(lo.denom()));
-    let (c, d) = (to_rug_integer(hi.numer()), to_rug_integer(hi.denom()));
-    let (num, den) = simplest_nonneg_rug(a, b, c, d, max_den)?;
-    Some(BigRational::new(from_rug_integer(&num), from_rug_integer(&den)))
+/// [`simplest_rational_bounded`] on GMP rationals: the sign handling around
+/// [`simplest_nonneg_rug`].
+fn simplest_bounded_rug(lo: Rational, hi: Rational, max_den: Option<u64>) -> Option<BigRational> {
+    let to_big = |(n, d): (Integer, Integer)| BigRational::new(from_rug_integer(&n), from_rug_integer(&d));
+    if lo.cmp0() != Ordering::Less {
+        let ((a, b), (c, d)) = (lo.into_numer_denom(), hi.into_numer_denom());
+        simplest_nonneg_rug(a, b, c, d, max_den).map(to_big)
+    } else if hi.cmp0() == Ordering::Less {
+        let ((a, b), (c, d)) = ((-hi).into_numer_denom(), (-lo).into_numer_denom());
+        simplest_nonneg_rug(a, b, c, d, max_den).map(|r| -to_big(r))
+    } else {
+        Some(BigRational::zero())
+    }
 }
 
 /// The simplest fraction in `[a/b, c/d]` (`0 <= a/b <= c/d`, `b, d > 0`) as `(numerator,
@@ -97,25 +95,13 @@ fn simplest_nonneg_rug(mut a: Integer, mut b: Integer, mut c: Integer, mut d: In
     Some((num, den))
 }
 
-/// `simplest_nonneg_rug`'s sign-handling wrapper for an enclosure's endpoints.
+/// [`simplest_rational_bounded`] for an enclosure's endpoints (`max_den <= 2^32` and a narrow
+/// enclosure take the machine-integer path).
 fn simplest_in(e: &Interval, max_den: u64) -> Option<BigRational> {
     if let Some(r) = simplest_in_fixed(e, max_den) {
         return r;
     }
-    let (lo, hi) = (e.lo().to_rational()?, e.hi().to_rational()?);
-    let split = |r: rug::Rational| r.into_numer_denom();
-    let r = if lo.cmp0() != std::cmp::Ordering::Less {
-        let ((a, b), (c, d)) = (split(lo), split(hi));
-        let (n, dd) = simplest_nonneg_rug(a, b, c, d, Some(max_den))?;
-        BigRational::new(from_rug_integer(&n), from_rug_integer(&dd))
-    } else if hi.cmp0() == std::cmp::Ordering::Less {
-        let ((a, b), (c, d)) = (split(-hi), split(-lo));
-        let (n, dd) = simplest_nonneg_rug(a, b, c, d, Some(max_den))?;
-        -BigRational::new(from_rug_integer(&n), from_rug_integer(&dd))
-    } else {
-        BigRational::zero()
-    };
-    Some(r)
+    simplest_bounded_rug(e.lo().to_rational()?, e.hi().to_rational()?, Some(max_den))
 }
 
 /// Bits of the fixed-point grid of [`simplest_in_fixed`].
@@ -159,7 +145,7 @@ fn simplest_in_fixed(e: &Interval, max_den: u64) -> Option<Option<BigRational>> 
     let inside = {
         let lo = e.lo().to_rational()?;
         let hi = e.hi().to_rational()?;
-        let rr = crate::interval::to_rug_rational(&if neg { -r.clone() } else { r.clone() });
+        let rr = to_rug_rational(&if neg { -r.clone() } else { r.clone() });
         lo <= rr && rr <= hi
     };
     Some(if inside { Some(if neg { -r } else { r }) } else { None })
@@ -227,6 +213,7 @@ pub fn candidates(e: &Interval, max_den: u64) -> Vec<PiPoly> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use num_bigint::BigInt;
 
     fn q(n: i64, d: i64) -> BigRational {
         BigRational::new(n.into(), d.into())

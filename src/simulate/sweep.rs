@@ -25,12 +25,8 @@ pub fn parallel_map<T: Send>(n: usize, threads: usize, f: &(dyn Fn(usize) -> T +
     };
     match rayon::ThreadPoolBuilder::new().num_threads(threads.clamp(1, n.max(1))).build() {
         Ok(pool) => pool.install(work),
-        // (a pool cannot be built only when threads cannot be spawned: compute in this thread)
-        Err(_) => (0..n).map(|i| {
-            let v = f(i);
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, n);
-            v
-        }).collect(),
+        // (a pool cannot be built only when threads cannot be spawned: rayon's global pool)
+        Err(_) => work(),
     }
 }
 
