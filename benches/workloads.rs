@@ -23,7 +23,7 @@
 //!
 //! Usage: `cargo bench --bench workloads` (optionally `-- FILTER` to run only the workloads
 //! whose name contains FILTER). `EOSCERT_BENCH_MIN_TIME` (seconds, default 1) sets the time
-//! spent per case.
+//! spent per case; `EOSCERT_BENCH_CASE=TEXT` runs only the cases whose name contains TEXT.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -48,6 +48,9 @@ fn min_time() -> Duration {
 
 /// Runs `f` repeatedly and prints the median time as one JSON line.
 fn time<R>(workload: &str, case: &str, mut f: impl FnMut() -> R) {
+    if std::env::var("EOSCERT_BENCH_CASE").is_ok_and(|c| !case.contains(&c)) {
+        return;
+    }
     // one warm-up run (also checks that the work succeeds)
     black_box(f());
     let budget = min_time();
