@@ -51,6 +51,15 @@ pub struct Series<S> {
     pub c: Vec<S>,
 }
 
+/// `x / k` (÷ 1 is exact in every scalar: `x` itself).
+fn over<S: Scalar>(x: S, k: usize) -> S {
+    if k == 1 {
+        x
+    } else {
+        x.div_int(k as i64)
+    }
+}
+
 fn factorial_like<S: Scalar>(x: &S, k: usize) -> S {
     let mut r = x.clone();
     for i in 2..=k {
@@ -62,9 +71,14 @@ fn factorial_like<S: Scalar>(x: &S, k: usize) -> S {
 impl<S: Scalar> Series<S> {
     /// The constant series `a` of order `n`.
     pub fn constant(a: S, n: usize) -> Self {
-        let z = S::from_int(0, &a.ctx());
-        let mut c = vec![z; n + 1];
-        c[0] = a;
+        let mut c = Vec::with_capacity(n + 1);
+        if n > 0 {
+            let z = S::from_int(0, &a.ctx());
+            c.push(a);
+            c.resize(n + 1, z);
+        } else {
+            c.push(a);
+        }
         Series { c }
     }
 
@@ -112,7 +126,8 @@ impl<S: Scalar> Series<S> {
 
     /// The series of the derivative `u'`, of order `n-1` (coefficients `(k+1) c[k+1]`).
     fn deriv_coefs(&self) -> Vec<S> {
-        (1..self.c.len()).map(|k| self.c[k].mul_int(k as i64)).collect()
+        // (× 1 is exact in every scalar: a copy)
+        (1..self.c.len()).map(|k| if k == 1 { self.c[1].clone() } else { self.c[k].mul_int(k as i64) }).collect()
     }
 
     /// Builds `f(u)` from `f0 = f(u0)` and the linear ODE `f' = u' · g`, where `g`'s
@@ -127,7 +142,7 @@ impl<S: Scalar> Series<S> {
             g.push(g_coef(&f, k - 1)?);
             // k f_k = sum_{j=0}^{k-1} du_j g_{k-1-j}
             let s = Self::prod_coef(&du, &g, k - 1);
-            f.push(s.div_int(k as i64));
+            f.push(over(s, k));
         }
         Ok(Series { c: f })
     }
@@ -137,7 +152,7 @@ impl<S: Scalar> Series<S> {
         let mut c = Vec::with_capacity(n + 1);
         c.push(f0);
         for k in 1..=n {
-            c.push(d[k - 1].div_int(k as i64));
+            c.push(over(d[k - 1].clone(), k));
         }
         Series { c }
     }
@@ -155,13 +170,16 @@ impl<S: Scalar> Series<S> {
                     Some(a) => a.add(&t),
                 });
             }
-            let mut v = match acc {
-                None => self.zero_like(),
-                Some(a) => a.mul_int(2),
+            let v = acc.map(|a| a.mul_int(2));
+            let v = if k % 2 == 0 {
+                let sq = self.c[k / 2].powi(2)?;
+                match v {
+                    None => sq,
+                    Some(v) => v.add(&sq),
+                }
+            } else {
+                v.expect("an odd k has a cross term")
             };
-            if k % 2 == 0 {
-                v = v.add(&self.c[k / 2].powi(2)?);
-            }
             c.push(v);
         }
         Ok(Series { c })
@@ -260,6 +278,9 @@ impl<S: Scalar> Algebra for Series<S> {
             let pos = self.powi(-n)?;
             let one = Series::constant(S::from_int(1, &self.c[0].ctx()), ord);
             return one.div(&pos);
+        }
+        if n == 2 {
+            return self.square(); // its value coefficient is the tight scalar square
         }
         // Binary powering by products (exact even at u0 = 0), then the tight scalar power
         // for the value coefficient (both are enclosures of the same number). The value comes
@@ -428,8 +449,8 @@ impl<S: Scalar> Series<S> {
         let mut c = vec![c0];
         let du = self.deriv_coefs();
         for k in 1..=n {
-            let sk = Self::prod_coef(&du, &c, k - 1).div_int(k as i64);
-            let ck = Self::prod_coef(&du, &s, k - 1).div_int(k as i64);
+            let sk = over(Self::prod_coef(&du, &c, k - 1), k);
+            let ck = over(Self::prod_coef(&du, &s, k - 1), k);
             s.push(sk);
             c.push(if hyperbolic { ck } else { ck.neg() });
         }

@@ -270,11 +270,11 @@ impl Interval {
 
     fn sin_with(&self, nt: &Option<[(Float, Float, Float, Float); 2]>) -> MathResult<Interval> {
         let p = self.prec();
-        if let Some([(sl_d, sl_u, cl_d, _), (sh_d, sh_u, ch_d, _)]) = nt.clone() {
+        if let Some([(sl_d, sl_u, cl_d, _), (sh_d, sh_u, ch_d, _)]) = nt {
             // Sign of cos at the endpoints (cl_d and the exact cos share the sign, see above).
             let (cl, ch) = (cl_d.cmp0(), ch_d.cmp0());
-            let lo_d = min_f(sl_d, sh_d);
-            let hi_u = max_f(sl_u, sh_u);
+            let lo_d = min_ref(sl_d, sh_d);
+            let hi_u = max_ref(sl_u, sh_u);
             return if cl == ch {
                 Interval::checked(lo_d, hi_u) // monotone on X
             } else if cl == Some(Ordering::Greater) || ch == Some(Ordering::Less) {
@@ -301,12 +301,12 @@ impl Interval {
 
     fn cos_with(&self, nt: &Option<[(Float, Float, Float, Float); 2]>) -> MathResult<Interval> {
         let p = self.prec();
-        if let Some([(sl_d, _, cl_d, cl_u), (sh_d, _, ch_d, ch_u)]) = nt.clone() {
+        if let Some([(sl_d, _, cl_d, cl_u), (sh_d, _, ch_d, ch_u)]) = nt {
             // cos' = −sin: the sign of sin at the endpoints decides monotonicity. sin(0) = 0
             // exactly is the one float zero; treat a zero endpoint as a possible extremum.
             let (sl, sh) = (sl_d.cmp0(), sh_d.cmp0());
-            let lo_d = min_f(cl_d, ch_d);
-            let hi_u = max_f(cl_u, ch_u);
+            let lo_d = min_ref(cl_d, ch_d);
+            let hi_u = max_ref(cl_u, ch_u);
             let zero = |o: Option<Ordering>| o == Some(Ordering::Equal);
             return if sl == sh && !zero(sl) {
                 Interval::checked(lo_d, hi_u)
@@ -416,6 +416,16 @@ impl Interval {
         }
         Interval::checked(lo, hi)
     }
+}
+
+/// The smaller of two floats, copied (without copying the other).
+fn min_ref(a: &Float, b: &Float) -> Float {
+    if b < a { b.clone() } else { a.clone() }
+}
+
+/// The larger of two floats, copied.
+fn max_ref(a: &Float, b: &Float) -> Float {
+    if b > a { b.clone() } else { a.clone() }
 }
 
 /// `sin x` and `cos x` of a float bracketed at `p` bits: `(sin_lo, sin_hi, cos_lo, cos_hi)`,
