@@ -137,9 +137,13 @@ fn point_interval(f: &Float) -> Interval {
 
 /// The Krawczyk image `K(X) = x̌ − Y G(x̌) + (I − Y J(X))(X − x̌)`.
 fn krawczyk<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], prec: u32) -> MathResult<Option<Vec<Interval>>> {
+    krawczyk_with(sys, x, &sys.jacobian(x)?, prec)
+}
+
+/// [`krawczyk`] with the Jacobian enclosure `jx ⊇ G'(X)` already computed.
+fn krawczyk_with<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], jx: &[Vec<Interval>], prec: u32) -> MathResult<Option<Vec<Interval>>> {
     let n = sys.dim();
-    let jx = sys.jacobian(x)?;
-    let Some(y) = approx_inverse(&jx, prec) else { return Ok(None) };
+    let Some(y) = approx_inverse(jx, prec) else { return Ok(None) };
     let xc = mid_point(x);
     let gc = sys.value(&xc)?;
     let zero = || Interval::from_int(0, prec);
@@ -333,14 +337,27 @@ enum Step {
 /// The step runs at `box_prec` (the box's precision); the refinement at `prec`.
 fn verify<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], box_prec: u32, prec: u32) -> MathResult<Option<Step>> {
     let xt = inflate(x);
-    let Some(k) = krawczyk(sys, &xt, box_prec)? else { return Ok(None) };
+    let jt = sys.jacobian(&xt)?;
+    verify_with(sys, x, &xt, &jt, box_prec, prec)
+}
+
+/// [`verify`] given the inflation `xt` of `x` and an enclosure `jt` of the Jacobian over it.
+fn verify_with<Sys: System + ?Sized>(
+    sys: &Sys,
+    x: &[Interval],
+    xt: &[Interval],
+    jt: &[Vec<Interval>],
+    box_prec: u32,
+    prec: u32,
+) -> MathResult<Option<Step>> {
+    let Some(k) = krawczyk_with(sys, xt, jt, box_prec)? else { return Ok(None) };
     if !xt.iter().zip(&k).all(|(o, i)| o.contains_interior(i)) {
         return Ok(Some(Step::Cut(intersect_box(&k, x))));
     }
     // K(X̃) ⊆ int X̃: a unique zero in X̃, lying in K(X̃). Refine by iterating K.
-    let enc: Vec<Interval> = k.iter().zip(&xt).map(|(a, b)| a.intersect(b).expect("K ⊆ X")).collect();
+    let enc: Vec<Interval> = k.iter().zip(xt).map(|(a, b)| a.intersect(b).expect("K ⊆ X")).collect();
     let enc = refine(sys, enc, prec)?;
-    Ok(Some(Step::Verified(Zero { enclosure: enc, verified: at_least(&xt, prec) })))
+    Ok(Some(Step::Verified(Zero { enclosure: enc, verified: at_least(xt, prec) })))
 }
 
 /// Whether the cut `c` of `x` at least halves some coordinate still wider than the minimum
@@ -406,6 +423,27 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
             continue;
         }
         let small = x.iter().all(|i| i.width() <= budget.min_width);
+        let box_prec = x.iter().map(|i| i.prec()).max().unwrap_or(prec);
+        // In one dimension, one evaluation over the ε-inflation X̃ ⊇ X serves both the
+        // exclusion test (0 ∉ G(X̃) proves no zero in X) and the Krawczyk step on X̃ (its
+        // Jacobian): an evaluation fewer per box than G(X), then G'(X̃). (In two dimensions the
+        // weaker exclusion by G(X̃) costs more boxes than it saves: 62 instead of 51 on the
+        // orbit workload.) When X̃ cannot be evaluated (it may reach outside the system's
+        // domain), the separate path below.
+        if sys.dim() == 1 {
+            let xt = inflate(&x);
+            if let Ok((v, jt)) = sys.value_and_jacobian(&xt) {
+                if v.iter().any(|g| !g.contains_zero()) {
+                    continue; // no zero in X̃ ⊇ X
+                }
+                let step = match verify_with(sys, &x, &xt, &jt, box_prec, prec) {
+                    Ok(Some(step)) => Some(step),
+                    Ok(None) | Err(_) => krawczyk(sys, &x, box_prec).ok().flatten().map(|k| Step::Cut(intersect_box(&k, &x))),
+                };
+                settle(step, x, domain, small, budget, &mut out, &mut stack);
+                continue;
+            }
+        }
         match sys.value(&x) {
             Ok(v) => {
                 if v.iter().any(|g| !g.contains_zero()) {
@@ -421,7 +459,6 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
                 continue;
             }
         }
-        let box_prec = x.iter().map(|i| i.prec()).max().unwrap_or(prec);
         // The cut by K(X) itself (when the inflated box could not be evaluated: it may reach
         // outside the system's domain, e.g. below s = 0; or in three or more dimensions, below).
         let cut_by_k = || krawczyk(sys, &x, box_prec).ok().flatten().map(|k| Step::Cut(intersect_box(&k, &x)));
@@ -435,51 +472,65 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
             Ok(Some(step)) => Some(step),
             Ok(None) | Err(_) => cut_by_k(),
         };
-        match step {
-            Some(Step::Verified(z)) => {
-                // The verified box was inflated past `x`: place the zero relative to the domain.
-                if z.enclosure.iter().zip(domain).any(|(e, d)| e.intersect(d).is_none()) {
-                    continue; // the unique zero of the inflated box lies outside the domain
-                }
-                if !contains_box(domain, &z.enclosure) {
-                    if !out.boundary.iter().any(|o| contains_box(&o.verified, &z.enclosure)) {
-                        out.boundary.push(z);
-                    }
-                    continue;
-                }
-                if !out.zeros.iter().any(|o| contains_box(&o.verified, &z.enclosure) || contains_box(&z.verified, &o.enclosure)) {
-                    out.zeros.push(z);
-                }
-                continue;
-            }
-            // Krawczyk may still exclude or shrink.
-            Some(Step::Cut(None)) => continue,
-            Some(Step::Cut(Some(c))) => {
-                // Progress counts only in coordinates still wider than the minimum width:
-                // a contraction that keeps halving an already tiny coordinate (a linear
-                // direction converging geometrically) would otherwise never let the box split.
-                if halves(&c, &x, budget) && !small {
-                    stack.push(c);
-                    continue;
-                }
-            }
-            None => {}
-        }
-        if small {
-            out.undecided.push(Undecided {
-                region: x,
-                reason: "neither excluded nor verified at the minimum box width (a multiple or near-multiple zero?)"
-                    .into(),
-            });
-        } else {
-            split(&x, &mut stack);
-        }
+        settle(step, x, domain, small, budget, &mut out, &mut stack);
     }
     // Report every box at the full precision (exact: only the precision field changes).
     for u in &mut out.undecided {
         u.region = at_least(&u.region, prec);
     }
     out
+}
+
+/// Acts on what one Krawczyk step proved about the box `x`: records a verified zero (inside
+/// the domain, on its boundary, or outside: dropped), drops an excluded box, pushes a cut that
+/// made progress, and otherwise splits `x` (or, at the minimum width, records it undecided).
+fn settle(
+    step: Option<Step>,
+    x: Vec<Interval>,
+    domain: &[Interval],
+    small: bool,
+    budget: &Budget,
+    out: &mut Search,
+    stack: &mut Vec<Vec<Interval>>,
+) {
+    match step {
+        Some(Step::Verified(z)) => {
+            // The verified box was inflated past `x`: place the zero relative to the domain.
+            if z.enclosure.iter().zip(domain).any(|(e, d)| e.intersect(d).is_none()) {
+                return; // the unique zero of the inflated box lies outside the domain
+            }
+            if !contains_box(domain, &z.enclosure) {
+                if !out.boundary.iter().any(|o| contains_box(&o.verified, &z.enclosure)) {
+                    out.boundary.push(z);
+                }
+                return;
+            }
+            if !out.zeros.iter().any(|o| contains_box(&o.verified, &z.enclosure) || contains_box(&z.verified, &o.enclosure)) {
+                out.zeros.push(z);
+            }
+            return;
+        }
+        // Krawczyk may still exclude or shrink.
+        Some(Step::Cut(None)) => return,
+        Some(Step::Cut(Some(c))) => {
+            // Progress counts only in coordinates still wider than the minimum width:
+            // a contraction that keeps halving an already tiny coordinate (a linear
+            // direction converging geometrically) would otherwise never let the box split.
+            if halves(&c, &x, budget) && !small {
+                stack.push(c);
+                return;
+            }
+        }
+        None => {}
+    }
+    if small {
+        out.undecided.push(Undecided {
+            region: x,
+            reason: "neither excluded nor verified at the minimum box width (a multiple or near-multiple zero?)".into(),
+        });
+    } else {
+        split(&x, stack);
+    }
 }
 
 /// Verifies a unique zero near `center` by ε-inflation: starting from `center`, iterates

@@ -90,6 +90,41 @@ impl Period2<'_> {
             ],
         ])
     }
+    /// `B` by the mean-value form `4 − 2η f''(hull)` (valid down to h = 0), from `f''` over the
+    /// hull of the orbit points, intersected with the direct `B` when there is one.
+    fn mean_value_b(&self, f2: &Interval, direct: Option<Interval>) -> Interval {
+        let p = f2.prec();
+        let b = Interval::from_int(4, p).sub(&self.eta.mul(&Interval::from_int(2, p)).mul(f2));
+        match direct.and_then(|d| b.intersect(&d)) {
+            Some(i) => i,
+            None => b,
+        }
+    }
+    /// The Jacobian of (A, B) by the mean-value forms (A_m = f'', A_s = f'''/2,
+    /// B_m = −2η f''', B_s = −η f''''/3 over the hull; `d` holds f, ..., f'''' there),
+    /// intersected entrywise with the direct Jacobian when there is one.
+    fn mean_value_jacobian(&self, d: &[Interval], direct: Option<Vec<Vec<Interval>>>) -> MathResult<Vec<Vec<Interval>>> {
+        let p = d[2].prec();
+        let (f2, f3, f4) = (&d[2], &d[3], &d[4]);
+        let two = Interval::from_int(2, p);
+        let three = Interval::from_int(3, p);
+        let mut j = [
+            f2.clone(),
+            f3.div(&two)?,
+            self.eta.mul(&two).mul(f3).neg(),
+            self.eta.mul(f4).div(&three)?.neg(),
+        ];
+        if let Some(dj) = direct {
+            let flat = [&dj[0][0], &dj[0][1], &dj[1][0], &dj[1][1]];
+            for (a, b) in j.iter_mut().zip(flat) {
+                if let Some(i) = a.intersect(b) {
+                    *a = i;
+                }
+            }
+        }
+        let [a_m, a_s, b_m, b_s] = j;
+        Ok(vec![vec![a_m, a_s], vec![b_m, b_s]])
+    }
     /// The orbit points `m ∓ h` for a box.
     pub fn points(m: &Interval, s: &Interval) -> MathResult<(Interval, Interval)> {
         let h = Self::h(s)?;
@@ -103,7 +138,6 @@ impl System for Period2<'_> {
     }
     fn value(&self, x: &[Interval]) -> MathResult<Vec<Interval>> {
         let (m, s) = (&x[0], &x[1]);
-        let p = m.prec();
         let h = Self::h(s)?;
         let dp = fp(self.loss, &m.add(&h), 1)?;
         let dm = fp(self.loss, &m.sub(&h), 1)?;
@@ -117,16 +151,8 @@ impl System for Period2<'_> {
             }
         }
         // ... otherwise also by the mean-value form (valid down to h = 0), intersected.
-        let hull = Self::hull(m, &h);
-        let f2 = fp(self.loss, &hull, 2)?[2].clone();
-        let two = Interval::from_int(2, p);
-        let mut b = Interval::from_int(4, p).sub(&self.eta.mul(&two).mul(&f2));
-        if let Some(d) = direct {
-            if let Some(i) = b.intersect(&d) {
-                b = i;
-            }
-        }
-        Ok(vec![a, b])
+        let f2 = fp(self.loss, &Self::hull(m, &h), 2)?[2].clone();
+        Ok(vec![a, self.mean_value_b(&f2, direct)])
     }
     fn jacobian(&self, x: &[Interval]) -> MathResult<Vec<Vec<Interval>>> {
         let (m, s) = (&x[0], &x[1]);
@@ -142,41 +168,27 @@ impl System for Period2<'_> {
                 return Ok(d.clone());
             }
         }
-        // Mean-value forms over the hull (valid down to h = 0, tight when h is small) ...
-        let p = m.prec();
-        let d = fp(self.loss, &Self::hull(m, &h), 4)?;
-        let (f2, f3, f4) = (&d[2], &d[3], &d[4]);
-        let two = Interval::from_int(2, p);
-        let three = Interval::from_int(3, p);
-        let mut j = [
-            f2.clone(),
-            f3.div(&two)?,
-            self.eta.mul(&two).mul(f3).neg(),
-            self.eta.mul(f4).div(&three)?.neg(),
-        ];
-        // ... intersected with the direct formulas when h > 0 (tight when h is not small).
-        if let Some(dj) = direct {
-            let flat = [&dj[0][0], &dj[0][1], &dj[1][0], &dj[1][1]];
-            for (a, b) in j.iter_mut().zip(flat) {
-                if let Some(i) = a.intersect(b) {
-                    *a = i;
-                }
-            }
-        }
-        let [a_m, a_s, b_m, b_s] = j;
-        Ok(vec![vec![a_m, a_s], vec![b_m, b_s]])
+        // Mean-value forms over the hull (valid down to h = 0, tight when h is small),
+        // intersected with the direct formulas when h > 0 (tight when h is not small).
+        self.mean_value_jacobian(&fp(self.loss, &Self::hull(m, &h), 4)?, direct)
     }
     fn value_and_jacobian(&self, x: &[Interval]) -> MathResult<(Vec<Interval>, Vec<Vec<Interval>>)> {
         let (m, s) = (&x[0], &x[1]);
         let h = Self::h(s)?;
-        if !(h.is_pos() && Self::point_like(m, s, &h)) {
-            return Ok((self.value(x)?, self.jacobian(x)?));
-        }
-        // One evaluation at each orbit point serves both (the direct forms).
+        // One evaluation at each orbit point (order 2) serves the direct forms of both ...
         let dp = fp(self.loss, &m.add(&h), 2)?;
         let dm = fp(self.loss, &m.sub(&h), 2)?;
         let (a, b) = self.direct_value(&h, &dp, &dm)?;
-        Ok((vec![a, b.expect("h > 0")], self.direct_jacobian(&h, &dp, &dm)?))
+        let dj = if h.is_pos() { Some(self.direct_jacobian(&h, &dp, &dm)?) } else { None };
+        if let (Some(b), Some(dj)) = (&b, &dj) {
+            if Self::point_like(m, s, &h) {
+                return Ok((vec![a, b.clone()], dj.clone()));
+            }
+        }
+        // ... and one over the hull (order 4) the mean-value forms of both, as in `value` and
+        // `jacobian` (three evaluations where those two take six).
+        let d = fp(self.loss, &Self::hull(m, &h), 4)?;
+        Ok((vec![a, self.mean_value_b(&d[2], b)], self.mean_value_jacobian(&d, dj)?))
     }
     fn exclude(&self, x: &[Interval]) -> bool {
         // Both orbit points must be able to lie in the domain.
