@@ -42,6 +42,27 @@ impl Interval {
         Some(Interval::checked(rnd!(p, &d, Round::Down), rnd!(p, &u, Round::Up)))
     }
 
+    /// The midpoint (as a point interval) and radius `r` of a narrow bounded non-point
+    /// interval, `r <= 2^-(p/2)` at precision `p`; `None` otherwise. Such an `X` lies in
+    /// `[m − r, m + r]`, and a first-order form around `m` costs one function evaluation
+    /// instead of two (one per endpoint) while staying as tight as the rounding at that width.
+    fn narrow_mid(&self) -> Option<(Interval, Float)> {
+        if !self.is_bounded() || self.is_point() {
+            return None;
+        }
+        let r = self.rad();
+        let mut lim = Float::with_val(8, 1);
+        lim >>= (self.prec() / 2) as i32;
+        (r <= lim).then(|| (self.mid_interval(), r))
+    }
+
+    /// `f(X) ⊆ f(m) + [−r·d, r·d]` for `X ⊆ [m − r, m + r]` and `|f'| <= d` on `X` (mean
+    /// value theorem), from an enclosure `fm` of `f(m)`; the widening is rounded up.
+    fn mean_value_form(fm: Interval, r: &Float, d: &Float) -> Interval {
+        let w = rnd!(fm.prec(), r * d, Round::Up);
+        fm.inflate(&w)
+    }
+
     /// `√X`; contains `√x` for all `x ∈ X`. Errors when `X` reaches below 0.
     pub fn sqrt(&self) -> MathResult<Interval> {
         if self.lo < 0 {
@@ -57,6 +78,14 @@ impl Interval {
             return r;
         }
         let p = self.prec();
+        if let Some((m, r)) = self.narrow_mid() {
+            // exp(m + t) = exp(m) exp(t), and for |t| <= r <= 1/2: 1 − r <= 1 + t <= exp(t) <=
+            // 1 + t + t² <= 1 + 2r.
+            let e = m.exp()?;
+            let two_r = Float::with_val(p, &r * 2u32); // exact
+            let f = Interval::raw(rnd!(p, 1u32 - &r, Round::Down), rnd!(p, &two_r + 1u32, Round::Up));
+            return Ok(e.mul(&f));
+        }
         self.monotone_up(|x, r| rnd!(p, x.exp_ref(), r))
     }
 
@@ -69,6 +98,11 @@ impl Interval {
             return r;
         }
         let p = self.prec();
+        if let Some((m, r)) = self.narrow_mid() {
+            // |log'| = 1/x <= 1/lo on X (lo > 0)
+            let d = rnd!(p, 1u32 / &self.lo, Round::Up);
+            return Ok(Interval::mean_value_form(m.log()?, &r, &d));
+        }
         self.monotone_up(|x, r| rnd!(p, x.ln_ref(), r))
     }
 
@@ -95,6 +129,10 @@ impl Interval {
     pub fn tanh(&self) -> MathResult<Interval> {
         if let Some(r) = self.point_bracket(|x, q| Float::with_val(q, x.tanh_ref())) {
             return r;
+        }
+        if let Some((m, r)) = self.narrow_mid() {
+            // |tanh'| = 1 − tanh² <= 1
+            return Ok(Interval::mean_value_form(m.tanh()?, &r, &Float::with_val(8, 1)));
         }
         let p = self.prec();
         self.monotone_up(|x, r| rnd!(p, x.tanh_ref(), r))
@@ -130,6 +168,15 @@ impl Interval {
     /// `sigmoid(X) = 1/(1+exp(−X))`; contains `sigmoid(x)` for all `x ∈ X`.
     pub fn sigmoid(&self) -> MathResult<Interval> {
         let p = self.prec();
+        if self.is_point() && self.lo.is_finite() {
+            // One exponential: 1/(1 + exp(−x)) in interval arithmetic from its enclosure.
+            let e = self.neg().exp()?;
+            return Interval::from_int(1, p).add(&e).recip();
+        }
+        if let Some((m, r)) = self.narrow_mid() {
+            // 0 < sigmoid' = sigmoid (1 − sigmoid) <= 1/4
+            return Ok(Interval::mean_value_form(m.sigmoid()?, &r, &Float::with_val(8, 0.25)));
+        }
         // sigmoid is increasing; bound each endpoint: a lower bound needs exp(−x) rounded up,
         // 1 + that rounded up, and the reciprocal rounded down (and symmetrically).
         let s = |x: &Float, r: Round| -> Float {
@@ -467,7 +514,58 @@ mod tests {
         (s, c)
     }
 
+    /// `f(x)` to 512 bits for the monotone functions with point and narrow forms.
+    fn reference_monotone(f: &str, x: &Float) -> Float {
+        let x = Float::with_val(512, x);
+        match f {
+            "exp" => Float::with_val(512, x.exp_ref()),
+            "log" => Float::with_val(512, x.ln_ref()),
+            "tanh" => Float::with_val(512, x.tanh_ref()),
+            _ => {
+                let e = Float::with_val(512, (-x).exp_ref());
+                Float::with_val(512, 1u32 / Float::with_val(512, e + 1u32))
+            }
+        }
+    }
+
     proptest! {
+        /// The guarantee of `exp`, `log`, `tanh` and `sigmoid` (point form, narrow mean-value
+        /// form and endpoint method): the enclosure contains f at the endpoints and at interior
+        /// points of X, for intervals from points to width 2, at 53, 64 and 128 bits.
+        #[test]
+        fn monotone_functions_contain_the_exact_values(
+            num in -400_000i64..400_000,
+            logw in 0u32..150,
+            point in any::<bool>(),
+            prec in prop::sample::select(vec![53u32, 64, 128]),
+            f in prop::sample::select(vec!["exp", "log", "tanh", "sigmoid"]),
+        ) {
+            let mut c = Float::with_val(prec, num) / 100_000u32;
+            if f == "log" {
+                c = c.abs() + Float::with_val(prec, 1e-3);
+            }
+            let mut w = Float::with_val(prec, 1);
+            w >>= logw as i32;
+            let mut x = Interval::point(c.clone()).unwrap();
+            if !point {
+                x = x.inflate(&w);
+            }
+            if f == "log" && *x.lo() <= 0 {
+                return Ok(());
+            }
+            let e = match f {
+                "exp" => x.exp(),
+                "log" => x.log(),
+                "tanh" => x.tanh(),
+                _ => x.sigmoid(),
+            }.unwrap();
+            for t in 0..=4u32 {
+                let pt = Float::with_val(512, x.lo()) + Float::with_val(512, Float::with_val(512, x.hi() - x.lo()) * t) / 4u32;
+                let r = reference_monotone(f, &pt);
+                prop_assert!(e.lo() <= &r && &r <= e.hi(), "{f}({r}) not in {e} for X = {x}");
+            }
+        }
+
         /// The guarantee of `sin_cos` (both the narrow Taylor form and the endpoint method):
         /// the enclosures contain sin and cos at the endpoints and at interior points of X,
         /// for intervals from points to width 2, at 53, 64 and 128 bits.
