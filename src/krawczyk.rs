@@ -220,6 +220,8 @@ fn newton_then_verify<Sys: System + ?Sized>(sys: &Sys, enc: &[Interval], prec: u
     let mut x: Vec<Float> = enc.iter().map(|i| Float::with_val(prec, i.mid())).collect();
     let mut p = prec.min(64);
     let mut done = false;
+    // |d| of the previous step per coordinate, while below `prec`
+    let mut prev: Vec<Option<Float>> = vec![None; n];
     for _ in 0..16 {
         let xi: Vec<Interval> = x.iter().map(|v| Interval::point(Float::with_val(p, v)).ok()).collect::<Option<_>>()?;
         let (g, j) = sys.value_and_jacobian(&xi).ok()?;
@@ -239,10 +241,21 @@ fn newton_then_verify<Sys: System + ?Sized>(sys: &Sys, enc: &[Interval], prec: u
             // the accuracy p can give: switch to `prec`. At `prec`, |d| <= 2^-(prec/2 - 6)
             // leaves about 2^-(prec - 12), well inside the box B below (radius 2^-(prec - 24));
             // when it does not, the Krawczyk test fails and the caller falls back.
+            //   Below `prec` the step may also count as small when the observed contraction
+            // predicts it: with |d_k| ≈ C |d_{k-1}|², the error after this step is about
+            // C |d|² ≈ |d|³ / |d_prev|²; at most 2^-(p - 4) relative, `p` bits can do no better
+            // (one 64-bit step fewer per refinement). A wrong prediction only costs a step at
+            // `prec` or a failed final test; the stopping rule at `prec` is unchanged.
             let tol = relative(&x[i], if p < prec { (p / 2 + 8) as i32 } else { (prec / 2) as i32 - 6 });
-            if Float::with_val(p, d.abs_ref()) > tol {
+            let ad = Float::with_val(p, d.abs_ref());
+            let predicted = p < prec
+                && prev[i].as_ref().is_some_and(|q: &Float| {
+                    ad < *q && Float::with_val(p, ad.square_ref()) * &ad <= Float::with_val(p, q.square_ref()) * relative(&x[i], p as i32 - 4)
+                });
+            if ad > tol && !predicted {
                 small = false;
             }
+            prev[i] = Some(ad);
             x[i] -= d;
         }
         if small {
