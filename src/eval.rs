@@ -18,6 +18,7 @@ use crate::scalar::{Scalar, Sign};
 use crate::taylor::{Algebra, Series};
 use num_rational::BigRational;
 use num_traits::{ToPrimitive, Zero};
+use std::borrow::Cow;
 
 /// Folds a variable-free expression built from rationals with `+ − × ÷` and integer powers
 /// into its exact value; `None` if it involves anything else (constants, functions).
@@ -53,18 +54,28 @@ pub fn fold_rational(e: &Expr) -> Option<BigRational> {
 /// floating according to the scalar (see the module doc). Errors are domain errors, division by
 /// (possibly) zero, non-differentiability, or `NotExact` for rationals.
 pub fn eval<A: Algebra>(e: &Expr, vars: &[A], ctx: &A::Ctx) -> MathResult<A> {
-    Ok(match e {
-        Expr::Num(q) => A::from_rational(q, ctx),
-        Expr::Const(c) => A::constant(*c, ctx)?,
-        Expr::Var(i) => vars.get(*i).cloned().ok_or(MathError::Domain {
+    Ok(eval_cow(e, vars, ctx)?.into_owned())
+}
+
+/// [`eval`], borrowing a variable's value instead of copying it (every operation takes its
+/// operands by reference; only a bare variable at the top is copied).
+fn eval_cow<'v, A: Algebra>(e: &Expr, vars: &'v [A], ctx: &A::Ctx) -> MathResult<Cow<'v, A>> {
+    if let Expr::Var(i) = e {
+        return vars.get(*i).map(Cow::Borrowed).ok_or(MathError::Domain {
             func: "variable",
             detail: format!("variable #{i} has no value"),
-        })?,
+        });
+    }
+    let eval = eval_cow;
+    Ok(Cow::Owned(match e {
+        Expr::Num(q) => A::from_rational(q, ctx),
+        Expr::Const(c) => A::constant(*c, ctx)?,
+        Expr::Var(_) => unreachable!("handled above"),
         Expr::Neg(a) => eval(a, vars, ctx)?.neg(),
-        Expr::Add(a, b) => eval(a, vars, ctx)?.add(&eval(b, vars, ctx)?),
-        Expr::Sub(a, b) => eval(a, vars, ctx)?.sub(&eval(b, vars, ctx)?),
-        Expr::Mul(a, b) => eval(a, vars, ctx)?.mul(&eval(b, vars, ctx)?),
-        Expr::Div(a, b) => eval(a, vars, ctx)?.div(&eval(b, vars, ctx)?)?,
+        Expr::Add(a, b) => eval(a, vars, ctx)?.add(&*eval(b, vars, ctx)?),
+        Expr::Sub(a, b) => eval(a, vars, ctx)?.sub(&*eval(b, vars, ctx)?),
+        Expr::Mul(a, b) => eval(a, vars, ctx)?.mul(&*eval(b, vars, ctx)?),
+        Expr::Div(a, b) => eval(a, vars, ctx)?.div(&*eval(b, vars, ctx)?)?,
         Expr::Pow(a, b) => {
             let base = eval(a, vars, ctx)?;
             match fold_rational(b) {
@@ -77,10 +88,10 @@ pub fn eval<A: Algebra>(e: &Expr, vars: &[A], ctx: &A::Ctx) -> MathResult<A> {
             }
         }
         Expr::Call(f, a) => eval(a, vars, ctx)?.apply(*f)?,
-        Expr::Atan2(y, x) => atan2(&eval(y, vars, ctx)?, &eval(x, vars, ctx)?, ctx)?,
-        Expr::Max(a, b) => max_min(&eval(a, vars, ctx)?, &eval(b, vars, ctx)?, true)?,
-        Expr::Min(a, b) => max_min(&eval(a, vars, ctx)?, &eval(b, vars, ctx)?, false)?,
-    })
+        Expr::Atan2(y, x) => atan2(&*eval(y, vars, ctx)?, &*eval(x, vars, ctx)?, ctx)?,
+        Expr::Max(a, b) => max_min(&*eval(a, vars, ctx)?, &*eval(b, vars, ctx)?, true)?,
+        Expr::Min(a, b) => max_min(&*eval(a, vars, ctx)?, &*eval(b, vars, ctx)?, false)?,
+    }))
 }
 
 /// `atan2(y, x)` as a smooth branch chosen by the certified signs of the values:

@@ -89,11 +89,17 @@ impl<S: Scalar> Series<S> {
 
     /// The line `t ↦ a + d t` of order `n` (a coordinate along a direction).
     pub fn line(a: S, d: S, n: usize) -> Self {
-        let mut s = Self::constant(a, n);
-        if n >= 1 {
-            s.c[1] = d;
+        if n == 0 {
+            return Series { c: vec![a] };
         }
-        s
+        let mut c = Vec::with_capacity(n + 1);
+        let zero = (n >= 2).then(|| S::from_int(0, &a.ctx()));
+        c.push(a);
+        c.push(d);
+        if let Some(z) = zero {
+            c.resize(n + 1, z);
+        }
+        Series { c }
     }
 
     /// The truncation order `n`.

@@ -47,13 +47,28 @@ impl Interval {
     /// `[m − r, m + r]`, and a first-order form around `m` costs one function evaluation
     /// instead of two (one per endpoint) while staying as tight as the rounding at that width.
     fn narrow_mid(&self) -> Option<(Interval, Float)> {
+        let r = self.narrow_radius()?;
+        Some((self.mid_interval(), r))
+    }
+
+    /// The radius `r` (rounded up) of a bounded non-point interval with `r <= 2^-(p/2)`;
+    /// `None` otherwise. Wide intervals are turned away after one subtraction (this is asked
+    /// before every elementary function of a non-point interval).
+    fn narrow_radius(&self) -> Option<Float> {
         if !self.is_bounded() || self.is_point() {
+            return None;
+        }
+        let half = (self.prec() / 2) as i32;
+        // The width rounded down at 8 bits is a lower bound: above 2^(1 − p/2), r > 2^-(p/2).
+        let mut w = Float::with_val_round(8, &self.hi - &self.lo, Round::Down).0;
+        w >>= 1 - half;
+        if w > 1u32 {
             return None;
         }
         let r = self.rad();
         let mut lim = Float::with_val(8, 1);
-        lim >>= (self.prec() / 2) as i32;
-        (r <= lim).then(|| (self.mid_interval(), r))
+        lim >>= half;
+        (r <= lim).then_some(r)
     }
 
     /// `f(X) ⊆ f(m) + [−r·d, r·d]` for `X ⊆ [m − r, m + r]` and `|f'| <= d` on `X` (mean
@@ -282,16 +297,8 @@ impl Interval {
     /// at this radius, so the result is as tight as the endpoint method at half the cost.
     /// `None` for wider (or point, or unbounded) intervals.
     fn trig_taylor(&self) -> Option<(Interval, Interval)> {
-        if !self.is_bounded() || self.is_point() {
-            return None;
-        }
         let p = self.prec();
-        let r = self.rad();
-        let mut lim = Float::with_val(8, 1);
-        lim >>= (p / 2) as i32;
-        if r > lim {
-            return None;
-        }
+        let r = self.narrow_radius()?;
         let m = self.mid();
         let (sl, su, cl, cu) = trig_at(&m, p);
         let (s, c) = (Interval::raw(sl, su), Interval::raw(cl, cu));
@@ -306,6 +313,11 @@ impl Interval {
 
     /// `(sin X, cos X)` together (one evaluation per endpoint); each contains the exact range.
     pub fn sin_cos(&self) -> MathResult<(Interval, Interval)> {
+        if self.is_point() && self.lo.is_finite() {
+            // at a point the two brackets are the enclosures
+            let (sl, su, cl, cu) = trig_at(&self.lo, self.prec());
+            return Ok((Interval::raw(sl, su), Interval::raw(cl, cu)));
+        }
         if let Some(sc) = self.trig_taylor() {
             return Ok(sc);
         }

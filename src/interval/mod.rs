@@ -496,6 +496,9 @@ impl Interval {
         }
         let n_i32 = i32::try_from(n).map_err(|_| MathError::Overflow)?;
         let pw = |x: &Float, r: Round| -> Float {
+            if n_i32 == 2 {
+                return rnd!(p, x.square_ref(), r); // MPFR's sqr: the same correctly rounded value
+            }
             let mut y = Float::with_val(p, x);
             let _ = y.pow_assign_round(n_i32, r);
             y
