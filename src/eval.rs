@@ -71,9 +71,20 @@ fn eval_cow<'v, A: Algebra>(e: &Expr, vars: &'v [A], ctx: &A::Ctx) -> MathResult
         Expr::Num(q) => A::from_rational(q, ctx),
         Expr::Const(c) => A::constant(*c, ctx)?,
         Expr::Var(_) => unreachable!("handled above"),
-        Expr::Neg(a) => eval(a, vars, ctx)?.neg(),
-        Expr::Add(a, b) => eval(a, vars, ctx)?.add(&*eval(b, vars, ctx)?),
-        Expr::Sub(a, b) => eval(a, vars, ctx)?.sub(&*eval(b, vars, ctx)?),
+        // (a sub-expression's own value is updated in place; a variable's is not touched)
+        Expr::Neg(a) => match eval(a, vars, ctx)? {
+            Cow::Owned(v) => v.neg_owned(),
+            Cow::Borrowed(v) => v.neg(),
+        },
+        Expr::Add(a, b) => match (eval(a, vars, ctx)?, eval(b, vars, ctx)?) {
+            (Cow::Owned(l), r) => l.add_owned(&r),
+            (Cow::Borrowed(l), Cow::Owned(r)) => r.add_owned(l),
+            (Cow::Borrowed(l), Cow::Borrowed(r)) => l.add(r),
+        },
+        Expr::Sub(a, b) => match eval(a, vars, ctx)? {
+            Cow::Owned(l) => l.sub_owned(&*eval(b, vars, ctx)?),
+            Cow::Borrowed(l) => l.sub(&*eval(b, vars, ctx)?),
+        },
         Expr::Mul(a, b) => eval(a, vars, ctx)?.mul(&*eval(b, vars, ctx)?),
         Expr::Div(a, b) => eval(a, vars, ctx)?.div(&*eval(b, vars, ctx)?)?,
         Expr::Pow(a, b) => {

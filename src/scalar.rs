@@ -62,6 +62,26 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn div_int(&self, n: i64) -> Self {
         self.div(&Self::from_int(n, &self.ctx())).expect("division by a non-zero integer")
     }
+    /// `self + o`, consuming `self` (implementations may reuse its storage; same value).
+    fn add_owned(self, o: &Self) -> Self {
+        self.add(o)
+    }
+    /// `self − o`, consuming `self`.
+    fn sub_owned(self, o: &Self) -> Self {
+        self.sub(o)
+    }
+    /// `−self`, consuming `self`.
+    fn neg_owned(self) -> Self {
+        self.neg()
+    }
+    /// `self · n`, consuming `self`.
+    fn mul_int_owned(self, n: i64) -> Self {
+        self.mul_int(n)
+    }
+    /// `self / n` for `n ≠ 0`, consuming `self`.
+    fn div_int_owned(self, n: i64) -> Self {
+        self.div_int(n)
+    }
     /// Integer power; errors for a negative power of (possibly) 0.
     fn powi(&self, n: i64) -> MathResult<Self>;
     /// Rational power of a positive number (or integer power).
@@ -322,6 +342,26 @@ impl Scalar for Interval {
     }
     fn div_int(&self, n: i64) -> Self {
         Interval::div_int(self, n)
+    }
+    fn add_owned(mut self, o: &Self) -> Self {
+        self.add_assign(o);
+        self
+    }
+    fn sub_owned(mut self, o: &Self) -> Self {
+        self.sub_assign(o);
+        self
+    }
+    fn neg_owned(mut self) -> Self {
+        self.neg_assign();
+        self
+    }
+    fn mul_int_owned(mut self, n: i64) -> Self {
+        self.mul_int_assign(n);
+        self
+    }
+    fn div_int_owned(mut self, n: i64) -> Self {
+        self.div_int_assign(n);
+        self
     }
     fn powi(&self, n: i64) -> MathResult<Self> {
         Interval::powi(self, n)

@@ -32,6 +32,17 @@ pub trait Algebra: Clone + Sized {
     fn sub(&self, o: &Self) -> Self;
     fn mul(&self, o: &Self) -> Self;
     fn neg(&self) -> Self;
+    /// `self + o`, `self − o`, `−self`, consuming `self` (implementations may reuse its
+    /// storage; the same value as `add`, `sub`, `neg`).
+    fn add_owned(self, o: &Self) -> Self {
+        self.add(o)
+    }
+    fn sub_owned(self, o: &Self) -> Self {
+        self.sub(o)
+    }
+    fn neg_owned(self) -> Self {
+        self.neg()
+    }
     fn div(&self, o: &Self) -> MathResult<Self>;
     fn powi(&self, n: i64) -> MathResult<Self>;
     fn powq(&self, q: &BigRational) -> MathResult<Self>;
@@ -56,14 +67,14 @@ fn over<S: Scalar>(x: S, k: usize) -> S {
     if k == 1 {
         x
     } else {
-        x.div_int(k as i64)
+        x.div_int_owned(k as i64)
     }
 }
 
 fn factorial_like<S: Scalar>(x: &S, k: usize) -> S {
     let mut r = x.clone();
     for i in 2..=k {
-        r = r.mul_int(i as i64);
+        r = r.mul_int_owned(i as i64);
     }
     r
 }
@@ -173,15 +184,15 @@ impl<S: Scalar> Series<S> {
                 let t = self.c[j].mul(&self.c[k - j]);
                 acc = Some(match acc {
                     None => t,
-                    Some(a) => a.add(&t),
+                    Some(a) => a.add_owned(&t),
                 });
             }
-            let v = acc.map(|a| a.mul_int(2));
+            let v = acc.map(|a| a.mul_int_owned(2));
             let v = if k % 2 == 0 {
                 let sq = self.c[k / 2].powi(2)?;
                 match v {
                     None => sq,
-                    Some(v) => v.add(&sq),
+                    Some(v) => v.add_owned(&sq),
                 }
             } else {
                 v.expect("an odd k has a cross term")
@@ -205,7 +216,7 @@ impl<S: Scalar> Series<S> {
         for k in 1..=n {
             let mut acc = self.c[k].clone();
             for j in 1..k {
-                acc = acc.sub(&c[j].mul(&c[k - j]));
+                acc = acc.sub_owned(&c[j].mul(&c[k - j]));
             }
             c.push(acc.div(&two_s0)?);
         }
@@ -230,7 +241,7 @@ impl<S: Scalar> Series<S> {
             let mut acc = self.zero_like();
             for j in 1..=k {
                 let coef = rr.mul_int(j as i64).sub(&S::from_int((k - j) as i64, &ctx));
-                acc = acc.add(&coef.mul(&self.c[j]).mul(&c[k - j]));
+                acc = acc.add_owned(&coef.mul(&self.c[j]).mul(&c[k - j]));
             }
             c.push(acc.div(&self.c[0].mul_int(k as i64))?);
         }
@@ -261,6 +272,15 @@ impl<S: Scalar> Algebra for Series<S> {
     fn neg(&self) -> Self {
         Series { c: self.c.iter().map(|a| a.neg()).collect() }
     }
+    fn add_owned(self, o: &Self) -> Self {
+        Series { c: self.c.into_iter().zip(&o.c).map(|(a, b)| a.add_owned(b)).collect() }
+    }
+    fn sub_owned(self, o: &Self) -> Self {
+        Series { c: self.c.into_iter().zip(&o.c).map(|(a, b)| a.sub_owned(b)).collect() }
+    }
+    fn neg_owned(self) -> Self {
+        Series { c: self.c.into_iter().map(|a| a.neg_owned()).collect() }
+    }
     fn div(&self, o: &Self) -> MathResult<Self> {
         // q_k = (a_k - sum_{j=1}^{k} b_j q_{k-j}) / b_0
         let n = self.order();
@@ -269,7 +289,7 @@ impl<S: Scalar> Algebra for Series<S> {
         for k in 0..=n {
             let mut acc = self.c[k].clone();
             for j in 1..=k {
-                acc = acc.sub(&o.c[j].mul(&q[k - j]));
+                acc = acc.sub_owned(&o.c[j].mul(&q[k - j]));
             }
             q.push(acc.div(b0)?);
         }
@@ -345,14 +365,14 @@ impl<S: Scalar> Algebra for Series<S> {
                 let f0 = u0.apply(Func::Tan)?;
                 self.integrate_ode(f0, |f, m| {
                     let sq = Self::prod_coef(f, f, m);
-                    Ok(if m == 0 { sq.add(&S::from_int(1, &f[0].ctx())) } else { sq })
+                    Ok(if m == 0 { sq.add_owned(&S::from_int(1, &f[0].ctx())) } else { sq })
                 })
             }
             Func::Tanh => {
                 let f0 = u0.apply(Func::Tanh)?;
                 self.integrate_ode(f0, |f, m| {
-                    let sq = Self::prod_coef(f, f, m).neg();
-                    Ok(if m == 0 { sq.add(&S::from_int(1, &f[0].ctx())) } else { sq })
+                    let sq = Self::prod_coef(f, f, m).neg_owned();
+                    Ok(if m == 0 { sq.add_owned(&S::from_int(1, &f[0].ctx())) } else { sq })
                 })
             }
             Func::Sigmoid => {
@@ -458,7 +478,7 @@ impl<S: Scalar> Series<S> {
             let sk = over(Self::prod_coef(&du, &c, k - 1), k);
             let ck = over(Self::prod_coef(&du, &s, k - 1), k);
             s.push(sk);
-            c.push(if hyperbolic { ck } else { ck.neg() });
+            c.push(if hyperbolic { ck } else { ck.neg_owned() });
         }
         Ok((Series { c: s }, Series { c }))
     }

@@ -463,6 +463,58 @@ impl Interval {
         }
     }
 
+    /// `X ← X · n`, in place: the same enclosure as [`Interval::mul_int`].
+    pub fn mul_int_assign(&mut self, n: i64) {
+        use rug::ops::MulAssignRound;
+        if n < 0 {
+            std::mem::swap(&mut self.lo, &mut self.hi);
+        }
+        self.lo.mul_assign_round(n, Round::Down);
+        self.hi.mul_assign_round(n, Round::Up);
+    }
+
+    /// `X ← X / n` for `n ≠ 0`, in place: the same enclosure as [`Interval::div_int`].
+    pub fn div_int_assign(&mut self, n: i64) {
+        use rug::ops::DivAssignRound;
+        assert!(n != 0, "division by the integer 0");
+        if n < 0 {
+            std::mem::swap(&mut self.lo, &mut self.hi);
+        }
+        self.lo.div_assign_round(n, Round::Down);
+        self.hi.div_assign_round(n, Round::Up);
+    }
+
+    /// `X ← −X`, in place (exact).
+    pub fn neg_assign(&mut self) {
+        use rug::ops::NegAssign;
+        std::mem::swap(&mut self.lo, &mut self.hi);
+        self.lo.neg_assign();
+        self.hi.neg_assign();
+    }
+
+    /// `X ← X + Y`: the same enclosure as [`Interval::add`] (in place when `X`'s precision is
+    /// at least `Y`'s, the result precision).
+    pub fn add_assign(&mut self, o: &Interval) {
+        use rug::ops::AddAssignRound;
+        if self.prec() < o.prec() {
+            *self = self.add(o);
+            return;
+        }
+        self.lo.add_assign_round(&o.lo, Round::Down);
+        self.hi.add_assign_round(&o.hi, Round::Up);
+    }
+
+    /// `X ← X − Y`: the same enclosure as [`Interval::sub`].
+    pub fn sub_assign(&mut self, o: &Interval) {
+        use rug::ops::SubAssignRound;
+        if self.prec() < o.prec() {
+            *self = self.sub(o);
+            return;
+        }
+        self.lo.sub_assign_round(&o.hi, Round::Down);
+        self.hi.sub_assign_round(&o.lo, Round::Up);
+    }
+
     /// `X / n` for a non-zero integer `n` (one rounding per endpoint). Panics if `n = 0`.
     pub fn div_int(&self, n: i64) -> Interval {
         assert!(n != 0, "division by the integer 0");
@@ -592,5 +644,49 @@ impl fmt::Display for Interval {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (l, h) = self.to_decimal_strings(17);
         write!(f, "[{l}, {h}]")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn iv(a: i64, w: u32, e: i32, prec: u32) -> Interval {
+        let mut lo = Float::with_val(prec, a);
+        lo >>= e;
+        let mut hi = Float::with_val(prec, a + i64::from(w));
+        hi >>= e;
+        Interval::raw(lo, hi)
+    }
+
+    proptest! {
+        /// The in-place operations give exactly the enclosures of their allocating versions
+        /// (so they inherit those guarantees), at equal and at mixed precisions.
+        #[test]
+        fn in_place_operations_equal_the_allocating_ones(
+            a in -1_000_000i64..1_000_000, w in 0u32..1000, e in -4i32..80,
+            b in -1_000_000i64..1_000_000, v in 0u32..1000, f in -4i32..80,
+            n in prop::sample::select(vec![-7i64, -3, -2, -1, 1, 2, 3, 6, 120]),
+            p in prop::sample::select(vec![53u32, 64, 128]), q in prop::sample::select(vec![53u32, 64, 128]),
+        ) {
+            let x = iv(a, w, e, p);
+            let y = iv(b, v, f, q);
+            let mut t = x.clone();
+            t.add_assign(&y);
+            prop_assert_eq!(&t, &x.add(&y));
+            let mut t = x.clone();
+            t.sub_assign(&y);
+            prop_assert_eq!(&t, &x.sub(&y));
+            let mut t = x.clone();
+            t.neg_assign();
+            prop_assert_eq!(&t, &x.neg());
+            let mut t = x.clone();
+            t.mul_int_assign(n);
+            prop_assert_eq!(&t, &x.mul_int(n));
+            let mut t = x.clone();
+            t.div_int_assign(n);
+            prop_assert_eq!(&t, &x.div_int(n));
+        }
     }
 }
