@@ -44,6 +44,18 @@ pub trait Algebra: Clone + Sized {
         self.neg()
     }
     fn div(&self, o: &Self) -> MathResult<Self>;
+    /// `self + q`, `self · q`, `self / q` for a rational constant `q` (its value in the
+    /// algebra is `from_rational(q)`). The defaults go through that constant; an algebra
+    /// may skip the arithmetic on its (zero) non-constant part, with the same result.
+    fn add_rational(self, q: &BigRational, ctx: &Self::Ctx) -> Self {
+        self.add_owned(&Self::from_rational(q, ctx))
+    }
+    fn mul_rational(self, q: &BigRational, ctx: &Self::Ctx) -> Self {
+        self.mul(&Self::from_rational(q, ctx))
+    }
+    fn div_rational(self, q: &BigRational, ctx: &Self::Ctx) -> MathResult<Self> {
+        self.div(&Self::from_rational(q, ctx))
+    }
     fn powi(&self, n: i64) -> MathResult<Self>;
     fn powq(&self, q: &BigRational) -> MathResult<Self>;
     fn apply(&self, f: Func) -> MathResult<Self>;
@@ -275,6 +287,21 @@ impl<S: Scalar> Algebra for Series<S> {
     fn add_owned(self, o: &Self) -> Self {
         Series { c: self.c.into_iter().zip(&o.c).map(|(a, b)| a.add_owned(b)).collect() }
     }
+    // With a constant series (q, 0, ..., 0): the sum changes c[0] only, the Cauchy product
+    // is q·c[k] and the quotient recurrence c[k]/q (the other terms are exact zeros).
+    fn add_rational(mut self, q: &BigRational, ctx: &Self::Ctx) -> Self {
+        let c0 = std::mem::replace(&mut self.c[0], S::from_int(0, &ctx.0));
+        self.c[0] = c0.add_owned(&S::from_rational(q, &ctx.0));
+        self
+    }
+    fn mul_rational(self, q: &BigRational, ctx: &Self::Ctx) -> Self {
+        let s = S::from_rational(q, &ctx.0);
+        Series { c: self.c.iter().map(|a| s.mul(a)).collect() }
+    }
+    fn div_rational(self, q: &BigRational, ctx: &Self::Ctx) -> MathResult<Self> {
+        let s = S::from_rational(q, &ctx.0);
+        Ok(Series { c: self.c.iter().map(|a| a.div(&s)).collect::<MathResult<_>>()? })
+    }
     fn sub_owned(self, o: &Self) -> Self {
         Series { c: self.c.into_iter().zip(&o.c).map(|(a, b)| a.sub_owned(b)).collect() }
     }
@@ -481,5 +508,42 @@ impl<S: Scalar> Series<S> {
             c.push(if hyperbolic { ck } else { ck.neg_owned() });
         }
         Ok((Series { c: s }, Series { c }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interval::Interval;
+    use proptest::prelude::*;
+
+    fn series(coefs: &[(i64, u32)], prec: u32) -> Series<Interval> {
+        let c = coefs
+            .iter()
+            .map(|&(a, w)| Interval::from_rational(&BigRational::new(a.into(), 7.into()), prec).hull(&Interval::from_int(a + i64::from(w), prec)))
+            .collect();
+        Series { c }
+    }
+
+    proptest! {
+        /// The rational-operand paths give exactly the series of the general operations with
+        /// the constant series `from_rational(q)` (so they inherit their guarantee).
+        #[test]
+        fn rational_operands_equal_the_general_operations(
+            coefs in prop::collection::vec((-1000i64..1000, 0u32..50), 1..8),
+            num in -1000i64..1000, den in 1i64..1000,
+            prec in prop::sample::select(vec![64u32, 128]),
+        ) {
+            let s = series(&coefs, prec);
+            let q = BigRational::new(num.into(), den.into());
+            let ctx = (prec, s.order());
+            let k = Series::from_rational(&q, &ctx);
+            prop_assert_eq!(s.clone().add_rational(&q, &ctx), s.add(&k));
+            prop_assert_eq!(s.clone().mul_rational(&q, &ctx), k.mul(&s));
+            prop_assert_eq!(s.clone().mul_rational(&q, &ctx), s.mul(&k));
+            if num != 0 {
+                prop_assert_eq!(s.clone().div_rational(&q, &ctx).unwrap(), s.div(&k).unwrap());
+            }
+        }
     }
 }
