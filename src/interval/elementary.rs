@@ -47,14 +47,14 @@ impl Interval {
     /// `[m − r, m + r]`, and a first-order form around `m` costs one function evaluation
     /// instead of two (one per endpoint) while staying as tight as the rounding at that width.
     fn narrow_mid(&self) -> Option<(Interval, Float)> {
-        let r = self.narrow_radius()?;
-        Some((self.mid_interval(), r))
+        let (m, r) = self.narrow_mid_rad()?;
+        Some((Interval::raw(m.clone(), m), r))
     }
 
-    /// The radius `r` (rounded up) of a bounded non-point interval with `r <= 2^-(p/2)`;
-    /// `None` otherwise. Wide intervals are turned away after one subtraction (this is asked
+    /// `(mid, rad)` of a bounded non-point interval whose radius (rounded up) is
+    /// `r <= 2^-(p/2)`; `None` otherwise. Wide intervals are turned away after one subtraction (this is asked
     /// before every elementary function of a non-point interval).
-    fn narrow_radius(&self) -> Option<Float> {
+    fn narrow_mid_rad(&self) -> Option<(Float, Float)> {
         if !self.is_bounded() || self.is_point() {
             return None;
         }
@@ -65,10 +65,10 @@ impl Interval {
         if w > 1u32 {
             return None;
         }
-        let r = self.rad();
+        let (m, r) = self.mid_rad();
         let mut lim = Float::with_val(8, 1);
         lim >>= half;
-        (r <= lim).then_some(r)
+        (r <= lim).then_some((m, r))
     }
 
     /// `f(X) ⊆ f(m) + [−r·d, r·d]` for `X ⊆ [m − r, m + r]` and `|f'| <= d` on `X` (mean
@@ -298,17 +298,21 @@ impl Interval {
     /// `None` for wider (or point, or unbounded) intervals.
     fn trig_taylor(&self) -> Option<(Interval, Interval)> {
         let p = self.prec();
-        let r = self.narrow_radius()?;
-        let m = self.mid();
+        let (m, r) = self.narrow_mid_rad()?;
         let (sl, su, cl, cu) = trig_at(&m, p);
         let (s, c) = (Interval::raw(sl, su), Interval::raw(cl, cu));
         let t = Interval::raw(Float::with_val(p, -&r), r.clone());
         let half_r2 = rnd!(p, r.square_ref(), Round::Up) / 2u32;
         let rem = Interval::raw(Float::with_val(p, -&half_r2), half_r2);
         let unit = Interval::raw(Float::with_val(p, -1), Float::with_val(p, 1));
-        let sin = s.add(&c.mul(&t)).add(&rem).intersect(&unit)?;
-        let cos = c.sub(&s.mul(&t)).add(&rem).intersect(&unit)?;
-        Some((sin, cos))
+        let mut sin = c.mul(&t);
+        sin.add_assign(&s);
+        sin.add_assign(&rem);
+        let mut cos = s.mul(&t);
+        cos.neg_assign();
+        cos.add_assign(&c);
+        cos.add_assign(&rem);
+        Some((sin.intersect(&unit)?, cos.intersect(&unit)?))
     }
 
     /// `(sin X, cos X)` together (one evaluation per endpoint); each contains the exact range.

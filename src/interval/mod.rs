@@ -280,9 +280,14 @@ impl Interval {
     }
     /// Radius bound: the maximum distance from `mid()` to an endpoint, rounded up.
     pub fn rad(&self) -> Float {
+        self.mid_rad().1
+    }
+    /// `(mid(), rad())` together.
+    pub fn mid_rad(&self) -> (Float, Float) {
         let m = self.mid();
         let p = self.prec();
-        max_f(rnd!(p, &self.hi - &m, Round::Up), rnd!(p, &m - &self.lo, Round::Up))
+        let r = max_f(rnd!(p, &self.hi - &m, Round::Up), rnd!(p, &m - &self.lo, Round::Up));
+        (m, r)
     }
     /// Magnitude `max |x|` over the interval.
     pub fn mag(&self) -> Float {
@@ -303,10 +308,10 @@ impl Interval {
     }
     /// The intersection, or `None` when disjoint.
     pub fn intersect(&self, o: &Interval) -> Option<Interval> {
-        let lo = max_f(self.lo.clone(), o.lo.clone());
-        let hi = min_f(self.hi.clone(), o.hi.clone());
+        let lo = if o.lo > self.lo { &o.lo } else { &self.lo };
+        let hi = if o.hi < self.hi { &o.hi } else { &self.hi };
         if lo <= hi {
-            Some(Interval::raw(lo, hi))
+            Some(Interval::raw(lo.clone(), hi.clone()))
         } else {
             None
         }
