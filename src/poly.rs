@@ -833,7 +833,7 @@ pub(crate) fn bisect_until(s: &Poly, lo: &Q, hi: &Q, done: impl Fn(&Q, &Q) -> bo
 }
 
 /// The isolation algorithm of [`Poly::isolate_roots`] for a square-free non-zero `s`.
-fn isolate_squarefree(s: &Poly, a: &Q, b: &Q) -> Vec<(Q, Q)> {
+pub(crate) fn isolate_squarefree(s: &Poly, a: &Q, b: &Q) -> Vec<(Q, Q)> {
     let mut out: Vec<(Q, Q)> = Vec::new();
     if a > b {
         return out;

@@ -30,7 +30,12 @@ pub struct Root {
 /// guarantee); sorted increasingly. `None` for the zero polynomial.
 pub fn isolated_roots(p: &Poly, a: &Q, b: &Q, prec: u32) -> Option<Vec<Root>> {
     let s = p.squarefree();
-    let iso = s.isolate_roots(a, b)?;
+    if s.is_zero() {
+        return None;
+    }
+    // `s` is square-free already: isolate its roots directly (`Poly::isolate_roots` would
+    // take the square-free part again, a second gcd).
+    let iso = crate::poly::isolate_squarefree(&s, a, b);
     let (is, ids) = (IPoly::new(&s, prec + GUARD_BITS), IPoly::new(&s.derivative(), prec + GUARD_BITS));
     iso.into_iter()
         .map(|(lo, hi)| {
