@@ -60,6 +60,9 @@ pub struct Zero {
     pub enclosure: Vec<Interval>,
     /// A box in which the zero is proved to be the only one.
     pub verified: Vec<Interval>,
+    /// An enclosure of the Jacobian `G'` over `verified` (the one the proof used), when kept.
+    /// In one dimension its sign is certain: `K(X) ⊆ int X` needs `|1 − y G'(X)| < 1`.
+    pub jacobian: Option<Vec<Vec<Interval>>>,
 }
 
 /// A box nothing could be proved about, with the reason.
@@ -370,7 +373,7 @@ fn verify_with<Sys: System + ?Sized>(
     // K(X̃) ⊆ int X̃: a unique zero in X̃, lying in K(X̃). Refine by iterating K.
     let enc: Vec<Interval> = k.iter().zip(xt).map(|(a, b)| a.intersect(b).expect("K ⊆ X")).collect();
     let enc = refine(sys, enc, prec)?;
-    Ok(Some(Step::Verified(Zero { enclosure: enc, verified: at_least(xt, prec) })))
+    Ok(Some(Step::Verified(Zero { enclosure: enc, verified: at_least(xt, prec), jacobian: Some(jt.to_vec()) })))
 }
 
 /// Whether the cut `c` of `x` at least halves some coordinate still wider than the minimum
@@ -553,7 +556,7 @@ pub fn verify_around<Sys: System + ?Sized>(sys: &Sys, center: &[Interval], round
     let z = verify_around_unrefined(sys, center, rounds)?;
     let prec = center.iter().map(|i| i.prec()).max().unwrap_or(128);
     let enclosure = refine(sys, z.enclosure, prec).ok()?;
-    Some(Zero { enclosure, verified: z.verified })
+    Some(Zero { enclosure, ..z })
 }
 
 /// [`verify_around`] without the final refinement: the enclosure is `K(X) ∩ X` for the
@@ -574,10 +577,11 @@ pub fn verify_around_unrefined<Sys: System + ?Sized>(sys: &Sys, center: &[Interv
                 i.inflate(&w)
             })
             .collect();
-        let k = krawczyk(sys, &xt, prec).ok()??;
+        let jt = sys.jacobian(&xt).ok()?;
+        let k = krawczyk_with(sys, &xt, &jt, prec).ok()??;
         if xt.iter().zip(&k).all(|(o, i)| o.contains_interior(i)) {
             let enc: Vec<Interval> = k.iter().zip(&xt).map(|(a, b)| a.intersect(b).expect("K ⊆ X")).collect();
-            return Some(Zero { enclosure: enc, verified: xt });
+            return Some(Zero { enclosure: enc, verified: xt, jacobian: Some(jt) });
         }
         x = k.iter().zip(center).map(|(a, c)| a.hull(c)).collect();
     }

@@ -58,6 +58,9 @@ pub struct Zero {
     pub enclosure: Interval,
     /// The interval in which this zero is the only zero.
     pub verified: Interval,
+    /// An enclosure of `f^(k+1)` over `verified` (so at the zero), when the proof produced
+    /// one (Krawczyk's Jacobian; its sign is then certain, see [`krawczyk::Zero::jacobian`]).
+    pub next_derivative: Option<Interval>,
 }
 
 /// A certified critical point with its classification.
@@ -108,7 +111,8 @@ pub fn derivative_zeros(loss: &Loss, k: usize, domain: &Interval, budget: &Budge
             Some(c) => Num::from_pipoly(c),
             None => Num::Enclosed(enclosure.clone()),
         };
-        Zero { point, enclosure, verified }
+        let next_derivative = z.jacobian.as_ref().map(|j| j[0][0].clone());
+        Zero { point, enclosure, verified, next_derivative }
     };
     let mut zeros: Vec<Zero> = found.zeros.iter().map(recognise).collect();
     let mut undecided = found.undecided;
@@ -161,7 +165,7 @@ fn polynomial_derivative_zeros(loss: &Loss, k: usize, domain: &Interval) -> Opti
                 Some(c) => Num::from_pipoly(c),
                 None => Num::Enclosed(r.enclosure.clone()),
             };
-            Zero { point, enclosure: r.enclosure, verified }
+            Zero { point, enclosure: r.enclosure, verified, next_derivative: None }
         })
         .collect();
     Some(ZeroSearch { zeros, undecided: vec![], boxes: 0 })
@@ -196,7 +200,16 @@ pub fn sign_of(n: &Num) -> Sign {
 }
 
 /// Classifies a critical point by the certified sign of `f''`.
+/// `z` must be a zero of `f'` (so `next_derivative`, when present, encloses `f''` at it: its
+/// certain sign decides without evaluating anything).
 pub fn classify(loss: &Loss, z: &Zero) -> Kind {
+    if let Some(d2) = &z.next_derivative {
+        match d2.sign() {
+            Sign::Pos => return Kind::Minimum,
+            Sign::Neg => return Kind::Maximum,
+            _ => {}
+        }
+    }
     match second_derivative(loss, z).map(|d| sign_of(&d)) {
         Ok(Sign::Pos) => Kind::Minimum,
         Ok(Sign::Neg) => Kind::Maximum,
@@ -221,7 +234,7 @@ pub fn certify_critical_at(loss: &Loss, x: &Num, prec: u32) -> Result<Zero, Stri
                 let d1 = s.derivative(1);
                 return if d1.sign() == Sign::Zero {
                     let e = p.enclose(prec);
-                    Ok(Zero { point: x.clone(), enclosure: e.clone(), verified: e })
+                    Ok(Zero { point: x.clone(), enclosure: e.clone(), verified: e, next_derivative: None })
                 } else {
                     Err(format!("f' is not zero there: f' = {}", Num::from_pipoly(d1).describe(prec)))
                 };
@@ -252,5 +265,40 @@ impl Num {
     /// A short human-readable form (exact string or `[lo, hi]`).
     pub fn describe(&self, prec: u32) -> String {
         crate::numfmt::NumJson::from_num(self, prec).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_loss;
+
+    /// The classification from the verification's `f''` enclosure agrees with the one from
+    /// evaluating `f''` at the zero, on losses with minima, maxima and both.
+    #[test]
+    fn classification_from_the_proof_agrees_with_evaluation() {
+        let cases = [
+            ("(sin(x) - 1/2)^2", "-3", "3"),
+            ("sin(3*x) + x/5", "-2", "2"),
+            ("(tanh(x) - 1/2)^2 + cos(2*x)/10", "-2", "2"),
+            ("exp(-x^2) * cos(x)", "-4", "4"),
+            ("x^4 - 3*x^2 + x/2", "-3", "3"),
+        ];
+        let mut kinds = vec![];
+        for (src, a, b) in cases {
+            let loss = parse_loss(src, &[], None).unwrap();
+            let q = |s: &str| crate::eval::const_value(&crate::parse::parse_const_expr(s).unwrap(), 128).unwrap().to_interval(128);
+            let (crit, search) = critical_points(&loss, &q(a).hull(&q(b)), &Budget::new(100_000, -64, None));
+            assert!(search.undecided.is_empty(), "{src}");
+            assert!(!crit.is_empty(), "{src}");
+            for c in &crit {
+                kinds.push(c.kind);
+                let evaluated = classify(&loss, &Zero { next_derivative: None, ..c.zero.clone() });
+                assert_eq!(c.kind, evaluated, "{src} at {}", c.zero.enclosure);
+                assert_ne!(c.kind, Kind::Degenerate, "{src} at {}", c.zero.enclosure);
+            }
+        }
+        assert!(kinds.contains(&Kind::Minimum) && kinds.contains(&Kind::Maximum), "{kinds:?}");
+        assert!(kinds.len() >= 10, "{kinds:?}");
     }
 }

@@ -1203,7 +1203,7 @@ pub fn event_enclosure(
                 "{} also has exactly one zero in the bracket (3-D Krawczyk); both lie in the enclosure",
                 other.name(target)
             ));
-            zf = krawczyk::Zero { enclosure: hull, verified: zf.verified };
+            zf = krawczyk::Zero { enclosure: hull, ..zf };
         }
     }
     cert.push(format!("refined by Krawczyk at {p} bits inside the uniqueness box: eta in {}", zf.enclosure[2]));

@@ -198,7 +198,7 @@ fn judge_prop1(f: &Loss, z: &Zero, sq: &Squared, dv: &Derivs, prec: u32) -> Resu
     } else {
         let s = derivative_zeros(&g_minus_y, 0, &z.verified, &Budget::new(200, -(prec as i32) + 8, None));
         match (s.zeros.as_slice(), s.undecided.is_empty()) {
-            ([zz], true) => Some(Zero { point: z.point.clone(), enclosure: zz.enclosure.intersect(&z.enclosure).unwrap_or(zz.enclosure.clone()), verified: z.verified.clone() }),
+            ([zz], true) => Some(Zero { point: z.point.clone(), enclosure: zz.enclosure.intersect(&z.enclosure).unwrap_or(zz.enclosure.clone()), verified: z.verified.clone(), next_derivative: z.next_derivative.clone() }),
             _ => None,
         }
     };
