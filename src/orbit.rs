@@ -149,6 +149,13 @@ impl System for Period2<'_> {
             if Self::point_like(m, s, &h) {
                 return Ok(vec![a, d.clone()]);
             }
+            // ... and where h varies over the box by at most its lower bound (h well away from
+            // 0 for this box) the direct quotient alone too: a choice of enclosure for speed
+            // (both are valid); on the orbit workload it leaves the boxes (52) and the result
+            // unchanged and saves the hull evaluation on most boxes (-7% instructions).
+            if h.width() <= *h.lo() {
+                return Ok(vec![a, d.clone()]);
+            }
         }
         // ... otherwise also by the mean-value form (valid down to h = 0), intersected.
         let f2 = fp(self.loss, &Self::hull(m, &h), 2)?[2].clone();
