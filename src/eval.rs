@@ -77,12 +77,12 @@ fn eval_cow<'v, A: Algebra>(e: &Expr, vars: &'v [A], ctx: &A::Ctx) -> MathResult
             Cow::Borrowed(v) => v.neg(),
         },
         // a rational operand: no arithmetic on the zero derivative part of its value
-        Expr::Add(a, b) if matches!(**b, Expr::Num(_)) => owned(eval(a, vars, ctx)?).add_rational(num(b), ctx),
-        Expr::Add(a, b) if matches!(**a, Expr::Num(_)) => owned(eval(b, vars, ctx)?).add_rational(num(a), ctx),
-        Expr::Sub(a, b) if matches!(**b, Expr::Num(_)) => owned(eval(a, vars, ctx)?).add_rational(&-num(b), ctx),
-        Expr::Mul(a, b) if matches!(**b, Expr::Num(_)) => owned(eval(a, vars, ctx)?).mul_rational(num(b), ctx),
-        Expr::Mul(a, b) if matches!(**a, Expr::Num(_)) => owned(eval(b, vars, ctx)?).mul_rational(num(a), ctx),
-        Expr::Div(a, b) if matches!(&**b, Expr::Num(q) if !q.is_zero()) => owned(eval(a, vars, ctx)?).div_rational(num(b), ctx)?,
+        Expr::Add(a, b) if matches!(**b, Expr::Num(_)) => eval(a, vars, ctx)?.into_owned().add_rational(num(b), ctx),
+        Expr::Add(a, b) if matches!(**a, Expr::Num(_)) => eval(b, vars, ctx)?.into_owned().add_rational(num(a), ctx),
+        Expr::Sub(a, b) if matches!(**b, Expr::Num(_)) => eval(a, vars, ctx)?.into_owned().add_rational(&-num(b), ctx),
+        Expr::Mul(a, b) if matches!(**b, Expr::Num(_)) => eval(a, vars, ctx)?.mul_rational(num(b), ctx),
+        Expr::Mul(a, b) if matches!(**a, Expr::Num(_)) => eval(b, vars, ctx)?.mul_rational(num(a), ctx),
+        Expr::Div(a, b) if matches!(&**b, Expr::Num(q) if !q.is_zero()) => eval(a, vars, ctx)?.div_rational(num(b), ctx)?,
         Expr::Add(a, b) => match (eval(a, vars, ctx)?, eval(b, vars, ctx)?) {
             (Cow::Owned(l), r) => l.add_owned(&r),
             (Cow::Borrowed(l), Cow::Owned(r)) => r.add_owned(l),
@@ -110,10 +110,6 @@ fn eval_cow<'v, A: Algebra>(e: &Expr, vars: &'v [A], ctx: &A::Ctx) -> MathResult
         Expr::Max(a, b) => max_min(&*eval(a, vars, ctx)?, &*eval(b, vars, ctx)?, true)?,
         Expr::Min(a, b) => max_min(&*eval(a, vars, ctx)?, &*eval(b, vars, ctx)?, false)?,
     }))
-}
-
-fn owned<A: Clone>(v: Cow<'_, A>) -> A {
-    v.into_owned()
 }
 
 /// The value of an `Expr::Num` (callers have matched it).

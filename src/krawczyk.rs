@@ -454,7 +454,7 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
                 }
                 let step = match verify_with(sys, &x, &xt, &jt, box_prec, prec) {
                     Ok(Some(step)) => Some(step),
-                    Ok(None) | Err(_) => krawczyk(sys, &x, box_prec).ok().flatten().map(|k| Step::Cut(intersect_box(&k, &x))),
+                    Ok(None) | Err(_) => cut_by_k(sys, &x, box_prec),
                 };
                 settle(step, x, domain, small, budget, &mut out, &mut stack);
                 continue;
@@ -477,7 +477,7 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
         }
         // The cut by K(X) itself (when the inflated box could not be evaluated: it may reach
         // outside the system's domain, e.g. below s = 0; or in three or more dimensions, below).
-        let cut_by_k = || krawczyk(sys, &x, box_prec).ok().flatten().map(|k| Step::Cut(intersect_box(&k, &x)));
+        let cut_by_k = || cut_by_k(sys, &x, box_prec);
         let step = match verify(sys, &x, box_prec, prec) {
             // K(X̃) ∩ X empty: no zero in X. Otherwise, in one and two dimensions, K(X̃) ∩ X
             // is the cut (X̃ is X widened by 1/16: about as tight as K(X), and a Jacobian and
@@ -495,6 +495,12 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
         u.region = at_least(&u.region, prec);
     }
     out
+}
+
+/// The cut `K(X) ∩ X` of a box by the Krawczyk image of the box itself; `None` when `K(X)`
+/// cannot be formed (evaluation error or singular preconditioner).
+fn cut_by_k<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], prec: u32) -> Option<Step> {
+    krawczyk(sys, x, prec).ok().flatten().map(|k| Step::Cut(intersect_box(&k, x)))
 }
 
 /// Acts on what one Krawczyk step proved about the box `x`: records a verified zero (inside

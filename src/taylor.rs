@@ -50,10 +50,10 @@ pub trait Algebra: Clone + Sized {
     fn add_rational(self, q: &BigRational, ctx: &Self::Ctx) -> Self {
         self.add_owned(&Self::from_rational(q, ctx))
     }
-    fn mul_rational(self, q: &BigRational, ctx: &Self::Ctx) -> Self {
+    fn mul_rational(&self, q: &BigRational, ctx: &Self::Ctx) -> Self {
         self.mul(&Self::from_rational(q, ctx))
     }
-    fn div_rational(self, q: &BigRational, ctx: &Self::Ctx) -> MathResult<Self> {
+    fn div_rational(&self, q: &BigRational, ctx: &Self::Ctx) -> MathResult<Self> {
         self.div(&Self::from_rational(q, ctx))
     }
     fn powi(&self, n: i64) -> MathResult<Self>;
@@ -94,15 +94,16 @@ fn factorial_like<S: Scalar>(x: &S, k: usize) -> S {
 impl<S: Scalar> Series<S> {
     /// The constant series `a` of order `n`.
     pub fn constant(a: S, n: usize) -> Self {
-        let mut c = Vec::with_capacity(n + 1);
-        if n > 0 {
-            let z = S::from_int(0, &a.ctx());
-            c.push(a);
-            c.resize(n + 1, z);
-        } else {
-            c.push(a);
+        Self::padded(vec![a], n)
+    }
+
+    /// The leading coefficients `head` followed by zeros up to order `n >= head.len() - 1`.
+    fn padded(mut head: Vec<S>, n: usize) -> Self {
+        if head.len() <= n {
+            let z = S::from_int(0, &head[0].ctx());
+            head.resize(n + 1, z);
         }
-        Series { c }
+        Series { c: head }
     }
 
     /// The variable `t ↦ a + t` of order `n` (the independent variable at `a`).
@@ -115,14 +116,7 @@ impl<S: Scalar> Series<S> {
         if n == 0 {
             return Series { c: vec![a] };
         }
-        let mut c = Vec::with_capacity(n + 1);
-        let zero = (n >= 2).then(|| S::from_int(0, &a.ctx()));
-        c.push(a);
-        c.push(d);
-        if let Some(z) = zero {
-            c.resize(n + 1, z);
-        }
-        Series { c }
+        Self::padded(vec![a, d], n)
     }
 
     /// The truncation order `n`.
@@ -290,15 +284,14 @@ impl<S: Scalar> Algebra for Series<S> {
     // With a constant series (q, 0, ..., 0): the sum changes c[0] only, the Cauchy product
     // is q·c[k] and the quotient recurrence c[k]/q (the other terms are exact zeros).
     fn add_rational(mut self, q: &BigRational, ctx: &Self::Ctx) -> Self {
-        let c0 = std::mem::replace(&mut self.c[0], S::from_int(0, &ctx.0));
-        self.c[0] = c0.add_owned(&S::from_rational(q, &ctx.0));
+        self.c[0] = self.c[0].add(&S::from_rational(q, &ctx.0));
         self
     }
-    fn mul_rational(self, q: &BigRational, ctx: &Self::Ctx) -> Self {
+    fn mul_rational(&self, q: &BigRational, ctx: &Self::Ctx) -> Self {
         let s = S::from_rational(q, &ctx.0);
         Series { c: self.c.iter().map(|a| s.mul(a)).collect() }
     }
-    fn div_rational(self, q: &BigRational, ctx: &Self::Ctx) -> MathResult<Self> {
+    fn div_rational(&self, q: &BigRational, ctx: &Self::Ctx) -> MathResult<Self> {
         let s = S::from_rational(q, &ctx.0);
         Ok(Series { c: self.c.iter().map(|a| a.div(&s)).collect::<MathResult<_>>()? })
     }
