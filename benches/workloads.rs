@@ -54,9 +54,15 @@ fn time<R>(workload: &str, case: &str, mut f: impl FnMut() -> R) {
     // one warm-up run (also checks that the work succeeds)
     black_box(f());
     let budget = min_time();
+    // EOSCERT_BENCH_RUNS=N: exactly N timed runs (for instruction counts per run: the
+    // difference of two counts with different N excludes start-up and one-time tables).
+    let runs: Option<usize> = std::env::var("EOSCERT_BENCH_RUNS").ok().and_then(|v| v.parse().ok());
     let mut samples = Vec::new();
     let start = Instant::now();
-    while samples.len() < MIN_RUNS || (start.elapsed() < budget && samples.len() < MAX_RUNS) {
+    while match runs {
+        Some(n) => samples.len() < n.max(1),
+        None => samples.len() < MIN_RUNS || (start.elapsed() < budget && samples.len() < MAX_RUNS),
+    } {
         let t = Instant::now();
         black_box(f());
         samples.push(t.elapsed().as_secs_f64());

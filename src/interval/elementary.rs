@@ -3,10 +3,13 @@
 //!
 //! Guarantee (as for the whole `interval` module): each result contains `f(x)` for every `x`
 //! of the input; monotone pieces use MPFR's correctly rounded functions with directed
-//! rounding; non-monotone functions locate their critical points with certified tests; a
-//! function outside its domain on (part of) the input returns a [`crate::error::MathError`].
+//! rounding, or, for `sin`/`cos`, `exp` and `log` at up to 64 bits, the fixed-point kernels of
+//! [`super::fixed`] with their counted error bounds (a bracket at most one unit in the last
+//! place wider than MPFR's); non-monotone functions locate their critical points with
+//! certified tests; a function outside its domain on (part of) the input returns a
+//! [`crate::error::MathError`].
 
-use super::{domain, max_f, min_f, Interval};
+use super::{domain, fixed, max_f, min_f, Interval};
 use crate::error::MathResult;
 use num_rational::BigRational;
 use rug::float::Round;
@@ -89,10 +92,15 @@ impl Interval {
 
     /// `exp(X)`; contains `exp(x)` for all `x ∈ X`.
     pub fn exp(&self) -> MathResult<Interval> {
+        let p = self.prec();
+        if self.is_point() {
+            if let Some((lo, hi)) = exp_bracket(&self.lo, p) {
+                return Interval::checked(lo, hi);
+            }
+        }
         if let Some(r) = self.point_bracket(|x, q| Float::with_val(q, x.exp_ref())) {
             return r;
         }
-        let p = self.prec();
         if let Some((m, r)) = self.narrow_mid() {
             // exp(m + t) = exp(m) exp(t), and for |t| <= r <= 1/2: 1 − r <= 1 + t <= exp(t) <=
             // 1 + t + t² <= 1 + 2r.
@@ -101,7 +109,7 @@ impl Interval {
             let f = Interval::raw(rnd!(p, 1u32 - &r, Round::Down), rnd!(p, &two_r + 1u32, Round::Up));
             return Ok(e.mul(&f));
         }
-        self.monotone_up(|x, r| rnd!(p, x.exp_ref(), r))
+        self.monotone_up(|x, r| exp_round(x, p, r))
     }
 
     /// `log(X)` (natural); contains `log(x)` for all `x ∈ X`. Errors unless `X > 0`.
@@ -109,16 +117,25 @@ impl Interval {
         if self.lo <= 0 {
             return Err(domain("log", format!("the argument may be <= 0 (lower bound {})", self.lo)));
         }
+        let p = self.prec();
+        if self.is_point() {
+            if let Some((lo, hi)) = log_bracket(&self.lo, p) {
+                return Interval::checked(lo, hi);
+            }
+        }
         if let Some(r) = self.point_bracket(|x, q| Float::with_val(q, x.ln_ref())) {
             return r;
         }
-        let p = self.prec();
         if let Some((m, r)) = self.narrow_mid() {
             // |log'| = 1/x <= 1/lo on X (lo > 0)
             let d = rnd!(p, 1u32 / &self.lo, Round::Up);
             return Ok(Interval::mean_value_form(m.log()?, &r, &d));
         }
-        self.monotone_up(|x, r| rnd!(p, x.ln_ref(), r))
+        self.monotone_up(|x, r| match log_bracket(x, p) {
+            Some((lo, _)) if r == Round::Down => lo,
+            Some((_, hi)) if r == Round::Up => hi,
+            _ => rnd!(p, x.ln_ref(), r),
+        })
     }
 
     /// `sinh(X)`; contains `sinh(x)` for all `x ∈ X`.
@@ -196,8 +213,7 @@ impl Interval {
         // 1 + that rounded up, and the reciprocal rounded down (and symmetrically).
         let s = |x: &Float, r: Round| -> Float {
             let opp = if r == Round::Down { Round::Up } else { Round::Down };
-            let minus_x = Float::with_val(p, -x);
-            let ex = rnd!(p, minus_x.exp_ref(), opp);
+            let ex = exp_round(&Float::with_val(p, -x), p, opp);
             let den = rnd!(p, &ex + 1u32, opp);
             rnd!(p, 1u32 / &den, r)
         };
@@ -505,14 +521,52 @@ fn max_ref(a: &Float, b: &Float) -> Float {
     if b > a { b.clone() } else { a.clone() }
 }
 
+/// `[lo, hi] ∋ exp(x)` at precision `p <= 64` from the fixed-point kernel (`None` outside its
+/// range or above 64 bits).
+fn exp_bracket(x: &Float, p: u32) -> Option<(Float, Float)> {
+    if p > 64 {
+        return None;
+    }
+    let (v, k) = fixed::exp(x)?;
+    Some(fixed::bracket(v, fixed::EXP_ERR, k, p))
+}
+
+/// `[lo, hi] ∋ log(x)` at precision `p <= 64` from the fixed-point kernel.
+fn log_bracket(x: &Float, p: u32) -> Option<(Float, Float)> {
+    if p > 64 {
+        return None;
+    }
+    Some(fixed::bracket(fixed::log(x)?, fixed::LOG_ERR, 0, p))
+}
+
+/// `exp(x)` rounded in direction `r` (`Down`: a lower bound, `Up`: an upper bound) at `p` bits.
+fn exp_round(x: &Float, p: u32, r: Round) -> Float {
+    match exp_bracket(x, p) {
+        Some((lo, _)) if r == Round::Down => lo,
+        Some((_, hi)) if r == Round::Up => hi,
+        _ => rnd!(p, x.exp_ref(), r),
+    }
+}
+
 /// `sin x` and `cos x` of a float bracketed at `p` bits: `(sin_lo, sin_hi, cos_lo, cos_hi)`,
-/// each bracket containing the exact value. One MPFR `sin_cos`: correctly rounded to nearest,
+/// each bracket containing the exact value. Up to 64 bits, the fixed-point kernel when it
+/// applies (see [`fixed::sin_cos`]). Otherwise one MPFR `sin_cos`: correctly rounded to nearest,
 /// with MPFR's ternary values saying on which side of the exact value each lies; the float
 /// neighbour on the other side completes the bracket. (Signs are exact: a correctly rounded
 /// non-zero value keeps its sign, and x = 0 is the only float where sin or cos vanish.)
 /// The argument `x` is used exactly, whatever its precision.
 fn trig_at(x: &Float, p: u32) -> (Float, Float, Float, Float) {
     use rug::ops::AssignRound;
+    if p <= 64 {
+        if let Some((s, c)) = fixed::sin_cos(x) {
+            // |sin|, |cos| <= 1: the clamp keeps the bracket valid (and the exact values, of a
+            // non-zero float, are never exactly ±1 or 0, so the signs are those of the kernel's).
+            let clamp = |(lo, hi): (Float, Float)| (lo.max(&Float::with_val(8, -1)), hi.min(&Float::with_val(8, 1)));
+            let (sl, su) = clamp(fixed::bracket(s, fixed::SIN_COS_ERR, 0, p));
+            let (cl, cu) = clamp(fixed::bracket(c, fixed::SIN_COS_ERR, 0, p));
+            return (sl, su, cl, cu);
+        }
+    }
     let mut sc = (Float::new(p), Float::new(p));
     let (os, oc) = sc.assign_round(x.sin_cos_ref(), Round::Nearest);
     let (s, c) = sc;

@@ -626,6 +626,7 @@ impl Interval {
 }
 
 mod elementary;
+mod fixed;
 
 /// Formats a float in decimal with `digits` significant digits, rounded in direction `r`.
 pub fn fmt_float(f: &Float, digits: usize, r: Round) -> String {
