@@ -131,16 +131,66 @@ fn int_sign_at(c: &[BigInt], x: &Q) -> Ordering {
     acc.cmp(&BigInt::zero())
 }
 
+/// Integer polynomials (coefficients lowest degree first, no trailing zeros): the primitive
+/// pseudo-remainder sequences behind [`Poly::gcd`] and the Sturm chain. Exact; no rational
+/// normalisation (a gcd per coefficient and operation made the rational Euclid the bulk of the
+/// polynomial path).
+mod ints {
+    use num_bigint::BigInt;
+    use num_integer::Integer;
+    use num_traits::{Signed, Zero};
+
+    fn trim(c: &mut Vec<BigInt>) {
+        while c.last().is_some_and(|x| x.is_zero()) {
+            c.pop();
+        }
+    }
+
+    /// `c / gcd(c)` with the gcd taken positive: the same signs (zero stays empty).
+    pub fn positive_primitive(mut c: Vec<BigInt>) -> Vec<BigInt> {
+        trim(&mut c);
+        let g = c.iter().fold(BigInt::zero(), |acc, a| acc.gcd(a));
+        if !g.is_zero() && g != BigInt::from(1) {
+            for a in &mut c {
+                *a /= &g;
+            }
+        }
+        c
+    }
+
+    /// `λ·(a mod b)` for some `λ > 0` (a positive multiple of the remainder of `a` by `b`,
+    /// `b ≠ 0`): pseudo-division, each step scaling by `lc(b)`, the sign fixed at the end.
+    pub fn positive_prem(a: &[BigInt], b: &[BigInt]) -> Vec<BigInt> {
+        let db = b.len() - 1;
+        let lb = &b[db];
+        let mut r = a.to_vec();
+        trim(&mut r);
+        let mut steps = 0u32;
+        while r.len() > db {
+            let k = r.len() - 1 - db;
+            let lr = r.pop().expect("non-empty");
+            for x in r.iter_mut() {
+                *x *= lb;
+            }
+            for (j, bj) in b[..db].iter().enumerate() {
+                r[k + j] -= &lr * bj;
+            }
+            trim(&mut r);
+            steps += 1;
+        }
+        // r = lb^steps · (a mod b)
+        if lb.is_negative() && steps % 2 == 1 {
+            for x in &mut r {
+                *x = -std::mem::take(x);
+            }
+        }
+        r
+    }
+}
+
 impl Sturm {
     fn new(squarefree: &Poly) -> Sturm {
-        let seq = squarefree
-            .sturm_sequence()
-            .iter()
-            .map(|p| {
-                let (content, ints) = p.primitive_integer();
-                (content.cmp(&Q::zero()), ints)
-            })
-            .collect();
+        let seq = squarefree.sturm_ints().into_iter().map(|c| (Ordering::Greater, c)).collect();
         Sturm { seq }
     }
 
@@ -362,15 +412,63 @@ impl Poly {
         crate::roots::IPoly::new(self, x.prec()).eval(x)
     }
 
-    /// The monic greatest common divisor (`gcd(0, 0) = 0`).
+    /// The monic greatest common divisor (`gcd(0, 0) = 0`). Euclid on primitive integer
+    /// polynomials (pseudo-remainders made primitive): the same gcd up to a constant factor.
     pub fn gcd(&self, o: &Poly) -> Poly {
-        let mut a = self.monic();
-        let mut b = o.monic();
-        while let Some((_, r)) = a.div_rem(&b) {
-            a = b;
-            b = r.monic();
+        if o.is_zero() {
+            return self.monic();
         }
-        a
+        if self.is_zero() {
+            return o.monic();
+        }
+        let mut a = self.primitive_integer().1;
+        let mut b = o.primitive_integer().1;
+        if a.len() < b.len() {
+            std::mem::swap(&mut a, &mut b);
+        }
+        loop {
+            let r = ints::positive_primitive(ints::positive_prem(&a, &b));
+            if r.is_empty() {
+                return Poly::from_bigints(&b).monic();
+            }
+            a = std::mem::replace(&mut b, r);
+        }
+    }
+
+    /// `self = |c|·p` with `p` primitive integer coefficients of the same signs as `self`.
+    fn positive_primitive_ints(&self) -> Vec<BigInt> {
+        let (c, mut p) = self.primitive_integer();
+        if c.is_negative() {
+            for x in &mut p {
+                *x = -std::mem::take(x);
+            }
+        }
+        p
+    }
+
+    /// [`Poly::sturm_sequence`] as integer coefficient vectors (primitive pseudo-remainders).
+    fn sturm_ints(&self) -> Vec<Vec<BigInt>> {
+        if self.is_zero() {
+            return Vec::new();
+        }
+        let mut seq = vec![self.positive_primitive_ints()];
+        let d = self.derivative();
+        if d.is_zero() {
+            return seq;
+        }
+        seq.push(d.positive_primitive_ints());
+        loop {
+            let n = seq.len();
+            // −(p_{k−1} mod p_k), up to a positive factor
+            let mut r = ints::positive_primitive(ints::positive_prem(&seq[n - 2], &seq[n - 1]));
+            if r.is_empty() {
+                return seq;
+            }
+            for x in &mut r {
+                *x = -std::mem::take(x);
+            }
+            seq.push(r);
+        }
     }
 
     /// `self / gcd(self, self')`: the same distinct roots, each simple. Zero stays zero;
@@ -387,23 +485,19 @@ impl Poly {
         if self.is_zero() {
             return (Q::zero(), Vec::new());
         }
-        let l = self.c.iter().fold(BigInt::one(), |acc, a| acc.lcm(a.denom()));
-        let ints: Vec<BigInt> = self.c.iter().map(|a| (a * Q::from_integer(l.clone())).to_integer()).collect();
+        // integer operations only (a rational product would normalise with a gcd per coefficient)
+        let l = self.c.iter().fold(BigInt::one(), |acc, a| if a.denom().is_one() { acc } else { acc.lcm(a.denom()) });
+        let ints: Vec<BigInt> = self
+            .c
+            .iter()
+            .map(|a| if l.is_one() { a.numer().clone() } else { a.numer() * (&l / a.denom()) })
+            .collect();
         let mut g = ints.iter().fold(BigInt::zero(), |acc, a| acc.gcd(a));
         if self.lead().is_negative() {
             g = -g;
         }
         let prim = ints.iter().map(|a| a / &g).collect();
         (Q::new(g, l), prim)
-    }
-
-    /// `self / |content|`: integer coefficients with gcd 1, same signs everywhere.
-    fn positive_primitive(&self) -> Poly {
-        let (c, _) = self.primitive_integer();
-        if c.is_zero() {
-            return Poly::zero();
-        }
-        self.scale(&c.abs().recip())
     }
 
     /// Formats with the variable called `var`.
@@ -478,28 +572,13 @@ impl Poly {
 
     // ------------------------------------------------------------------ Sturm
 
-    /// The Sturm sequence `p₀ = self, p₁ = self', p_{k+1} = −(p_{k−1} mod p_k) / c_k` with
-    /// positive scalings `c_k` (making each remainder a primitive integer polynomial, which
-    /// keeps every sign), ending at the last non-zero remainder. Sturm's theorem needs `self`
-    /// square-free; [`Poly::count_roots`] applies it to [`Poly::squarefree`].
+    /// The Sturm sequence `p₀, p₁, …`: `p₀` and `p₁` positive multiples of `self` and `self'`,
+    /// `p_{k+1}` a positive multiple of `−(p_{k−1} mod p_k)`, each a primitive integer
+    /// polynomial (positive scalings keep every sign), ending at the last non-zero remainder.
+    /// Sturm's theorem needs `self` square-free; [`Poly::count_roots`] applies it to
+    /// [`Poly::squarefree`].
     pub fn sturm_sequence(&self) -> Vec<Poly> {
-        if self.is_zero() {
-            return Vec::new();
-        }
-        let mut seq = vec![self.clone()];
-        let d = self.derivative();
-        if d.is_zero() {
-            return seq;
-        }
-        seq.push(d);
-        loop {
-            let n = seq.len();
-            let (_, r) = seq[n - 2].div_rem(&seq[n - 1]).expect("chain members are non-zero");
-            if r.is_zero() {
-                return seq;
-            }
-            seq.push(r.neg().positive_primitive());
-        }
+        self.sturm_ints().iter().map(|c| Poly::from_bigints(c)).collect()
     }
 
     /// The number of DISTINCT real roots in the half-open interval `(a, b]` (0 when `a ≥ b`):

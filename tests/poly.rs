@@ -678,8 +678,30 @@ fn structured_poly() -> impl Strategy<Value = Poly> {
     })
 }
 
+/// The monic gcd by Euclid in rational arithmetic (the textbook reference for `Poly::gcd`).
+fn euclid_gcd(a: &Poly, b: &Poly) -> Poly {
+    let (mut a, mut b) = (a.monic(), b.monic());
+    while let Some((_, r)) = a.div_rem(&b) {
+        a = b;
+        b = r.monic();
+    }
+    a
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn prop_gcd_matches_rational_euclid(f in structured_poly(), g in structured_poly(), h in small_poly(3, 5), n in -9i64..=9, d in 1i64..=9) {
+        // rational coefficients and a common factor
+        let a = f.mul(&h).scale(&qr(n, d));
+        let b = g.mul(&h);
+        prop_assert_eq!(a.gcd(&b), euclid_gcd(&a, &b));
+        prop_assert_eq!(b.gcd(&a), euclid_gcd(&b, &a));
+        prop_assert_eq!(a.gcd(&Poly::zero()), a.monic());
+        prop_assert_eq!(Poly::zero().gcd(&b), b.monic());
+        prop_assert_eq!(a.gcd(&a.derivative()), euclid_gcd(&a, &a.derivative()));
+    }
 
     #[test]
     fn prop_isolation_random(f in small_poly(6, 20)) {

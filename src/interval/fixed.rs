@@ -17,7 +17,7 @@
 //! to the nearest integer multiple of `2^-F` (error <= 1 unit). The tests compare every kernel
 //! with MPFR at 512 bits and check the counted (not just the stated) bound.
 
-use rug::float::{Constant, Round};
+use rug::float::Round;
 use rug::Float;
 
 /// Fractional bits of the fixed-point numbers.
@@ -438,6 +438,7 @@ const TABLES: Tables = Tables {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rug::float::Constant;
     use proptest::prelude::*;
 
     /// `|f·2^F·2^-shift − v|` in units, for a 512-bit reference value `f`.
