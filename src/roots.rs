@@ -53,11 +53,16 @@ impl IPoly {
     pub fn new(p: &Poly, prec: u32) -> IPoly {
         IPoly(p.coeffs().iter().map(|a| Interval::from_rational(a, prec)).collect())
     }
-    /// Contains `p(t)` for every `t ∈ x` (interval Horner).
+    /// Contains `p(t)` for every `t ∈ x` (interval Horner, each step `a + acc·x` with one
+    /// rounding per endpoint: [`Interval::add_mul_assign`]).
     pub fn eval(&self, x: &Interval) -> Interval {
-        let mut acc = Interval::from_int(0, x.prec());
-        for a in self.0.iter().rev() {
-            acc = acc.mul(x).add(a);
+        let mut it = self.0.iter().rev();
+        let Some(lead) = it.next() else { return Interval::from_int(0, x.prec()) };
+        let mut acc = lead.with_prec(lead.prec().max(x.prec()));
+        for a in it {
+            let mut next = a.clone();
+            next.add_mul_assign(&acc, x);
+            acc = next;
         }
         acc
     }
