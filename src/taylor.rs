@@ -147,6 +147,22 @@ impl<S: Scalar> Series<S> {
         acc
     }
 
+    /// `Σ_{j<=k} du_j b_{k−j}` for the coefficients `du` of `u'`; when `linear` (every `du_j`,
+    /// `j >= 1`, exactly zero: `u` affine in the variable, as in `sin(x)` or `exp(-x/5)`) just
+    /// `du_0 b_k`, the same value (the zero terms add exactly nothing) without the products.
+    fn chain_coef(du: &[S], b: &[S], k: usize, linear: bool) -> S {
+        if linear {
+            du[0].mul(&b[k])
+        } else {
+            Self::prod_coef(du, b, k)
+        }
+    }
+
+    /// Whether the derivative coefficients `du` are exactly zero from `du_1` on.
+    fn is_linear(du: &[S]) -> bool {
+        du.iter().skip(1).all(|d| d.sign() == Sign::Zero)
+    }
+
     /// The series of the derivative `u'`, of order `n-1` (coefficients `(k+1) c[k+1]`).
     fn deriv_coefs(&self) -> Vec<S> {
         // (× 1 is exact in every scalar: a copy)
@@ -158,13 +174,14 @@ impl<S: Scalar> Series<S> {
     fn integrate_ode(&self, f0: S, mut g_coef: impl FnMut(&[S], usize) -> MathResult<S>) -> MathResult<Self> {
         let n = self.order();
         let du = self.deriv_coefs(); // du[i] = (i+1) u_{i+1}
+        let linear = Self::is_linear(&du);
         let mut f = Vec::with_capacity(n + 1);
         f.push(f0);
         let mut g: Vec<S> = Vec::with_capacity(n);
         for k in 1..=n {
             g.push(g_coef(&f, k - 1)?);
             // k f_k = sum_{j=0}^{k-1} du_j g_{k-1-j}
-            let s = Self::prod_coef(&du, &g, k - 1);
+            let s = Self::chain_coef(&du, &g, k - 1, linear);
             f.push(over(s, k));
         }
         Ok(Series { c: f })
@@ -471,7 +488,8 @@ impl<S: Scalar> Series<S> {
 
     /// Product of two coefficient slices truncated to `n` coefficients (order n-1).
     fn mul_trunc(a: &[S], b: &[S], n: usize) -> Vec<S> {
-        (0..n).map(|k| Self::prod_coef(a, b, k)).collect()
+        let linear = Self::is_linear(a);
+        (0..n).map(|k| Self::chain_coef(a, b, k, linear)).collect()
     }
 
     /// `(sin u, cos u)` together: `s' = u' c`, `c' = −u' s`.
@@ -494,9 +512,10 @@ impl<S: Scalar> Series<S> {
         let mut s = vec![s0];
         let mut c = vec![c0];
         let du = self.deriv_coefs();
+        let linear = Self::is_linear(&du);
         for k in 1..=n {
-            let sk = over(Self::prod_coef(&du, &c, k - 1), k);
-            let ck = over(Self::prod_coef(&du, &s, k - 1), k);
+            let sk = over(Self::chain_coef(&du, &c, k - 1, linear), k);
+            let ck = over(Self::chain_coef(&du, &s, k - 1, linear), k);
             s.push(sk);
             c.push(if hyperbolic { ck } else { ck.neg_owned() });
         }
@@ -519,6 +538,23 @@ mod tests {
     }
 
     proptest! {
+        /// For an affine argument (derivative coefficients zero from the second on) the chain
+        /// coefficient's shortcut is bit-identical to the full sum.
+        #[test]
+        fn chain_coef_shortcut_equals_the_full_sum(
+            lead in (-1000i64..1000, 0u32..50),
+            coefs in prop::collection::vec((-1000i64..1000, 0u32..50), 1..8),
+            prec in prop::sample::select(vec![64u32, 128]),
+        ) {
+            let b = series(&coefs, prec).c;
+            let mut du = vec![series(&[lead], prec).c[0].clone()];
+            du.resize(b.len(), Interval::from_int(0, prec));
+            prop_assert!(Series::is_linear(&du));
+            for k in 0..b.len() {
+                prop_assert_eq!(Series::chain_coef(&du, &b, k, true), Series::prod_coef(&du, &b, k));
+            }
+        }
+
         /// The rational-operand paths give exactly the series of the general operations with
         /// the constant series `from_rational(q)` (so they inherit their guarantee).
         #[test]
