@@ -342,7 +342,52 @@ impl Interval {
             return Ok(sc);
         }
         let nt = self.narrow_trig();
+        if nt.is_none() {
+            return Ok(self.wide_sin_cos());
+        }
         Ok((self.sin_with(&nt)?, self.cos_with(&nt)?))
+    }
+
+    /// `(sin X, cos X)` for a wide (width >= 3) or unbounded `X`: the endpoint values (one
+    /// [`trig_at`] each), widened to ±1 where `X` may contain a point `nπ/2` at which sin or
+    /// cos reaches ±1 ([`Interval::quarter_turns`]). Between such points both are monotone, so
+    /// the range is the hull of the endpoint values and of the extrema inside.
+    fn wide_sin_cos(&self) -> (Interval, Interval) {
+        let p = self.prec();
+        let (m1, p1) = (Float::with_val(p, -1), Float::with_val(p, 1));
+        if !self.is_bounded() {
+            let one = Interval::raw(m1, p1);
+            return (one.clone(), one);
+        }
+        let q = self.quarter_turns();
+        let (a, b) = (trig_at(&self.lo, p), trig_at(&self.hi, p));
+        let range = |lo_a: &Float, lo_b: &Float, hi_a: &Float, hi_b: &Float, min_inside: bool, max_inside: bool| {
+            let lo = if min_inside { m1.clone() } else { min_ref(lo_a, lo_b).max(&m1) };
+            let hi = if max_inside { p1.clone() } else { max_ref(hi_a, hi_b).min(&p1) };
+            Interval::raw(lo, hi)
+        };
+        // n ≡ 1 (mod 4): sin = 1, n ≡ 3: sin = −1; n ≡ 0: cos = 1, n ≡ 2: cos = −1.
+        (range(&a.0, &b.0, &a.1, &b.1, q[3], q[1]), range(&a.2, &b.2, &a.3, &b.3, q[2], q[0]))
+    }
+
+    /// For `r = 0, 1, 2, 3`: whether the bounded `X` may contain a point `nπ/2` with
+    /// `n ≡ r (mod 4)` (never a false "no"): the integers in an enclosure of `X/(π/2)`.
+    fn quarter_turns(&self) -> [bool; 4] {
+        let p = self.prec() + 16;
+        let half_pi = Interval::pi(p).div_int(2);
+        let t = self.with_prec(p).div(&half_pi).expect("π/2 > 0");
+        let (lo, hi) = (t.lo().clone().ceil(), t.hi().clone().floor());
+        let mut out = [false; 4];
+        let (Some(lo), Some(hi)) = (lo.to_integer(), hi.to_integer()) else { return [true; 4] };
+        let mut n = lo;
+        for _ in 0..4 {
+            if n > hi {
+                break;
+            }
+            out[n.mod_u(4) as usize] = true;
+            n += 1;
+        }
+        out
     }
 
     /// `sin(X)`; contains `sin(x)` for all `x ∈ X`.
@@ -376,20 +421,7 @@ impl Interval {
                 Interval::checked(Float::with_val(p, -1), hi_u) // a minimum inside
             };
         }
-        let one = Interval::raw(Float::with_val(p, -1), Float::with_val(p, 1));
-        if !self.is_bounded() {
-            return Ok(one);
-        }
-        let s = |x: &Float, r: Round| rnd!(p, x.sin_ref(), r);
-        let mut lo = min_f(s(&self.lo, Round::Down), s(&self.hi, Round::Down));
-        let mut hi = max_f(s(&self.lo, Round::Up), s(&self.hi, Round::Up));
-        if self.may_contain_pi_multiple(1, 2, 2) {
-            hi = Float::with_val(p, 1);
-        }
-        if self.may_contain_pi_multiple(-1, 2, 2) {
-            lo = Float::with_val(p, -1);
-        }
-        Interval::checked(lo.max(&Float::with_val(p, -1)), hi.min(&Float::with_val(p, 1)))
+        Ok(self.wide_sin_cos().0)
     }
 
     fn cos_with(&self, nt: &Option<[(Float, Float, Float, Float); 2]>) -> MathResult<Interval> {
@@ -413,20 +445,7 @@ impl Interval {
                 Interval::checked(Float::with_val(p, -1), hi_u) // sin goes + to −: cos has a min
             };
         }
-        let one = Interval::raw(Float::with_val(p, -1), Float::with_val(p, 1));
-        if !self.is_bounded() {
-            return Ok(one);
-        }
-        let c = |x: &Float, r: Round| rnd!(p, x.cos_ref(), r);
-        let mut lo = min_f(c(&self.lo, Round::Down), c(&self.hi, Round::Down));
-        let mut hi = max_f(c(&self.lo, Round::Up), c(&self.hi, Round::Up));
-        if self.may_contain_pi_multiple(0, 1, 2) {
-            hi = Float::with_val(p, 1);
-        }
-        if self.may_contain_pi_multiple(1, 1, 2) {
-            lo = Float::with_val(p, -1);
-        }
-        Interval::checked(lo.max(&Float::with_val(p, -1)), hi.min(&Float::with_val(p, 1)))
+        Ok(self.wide_sin_cos().1)
     }
 
     /// `tan(X)`; contains `tan(x)` for all `x ∈ X`. Errors when `X` may contain a pole.
@@ -654,6 +673,41 @@ mod tests {
         }
 
         /// The guarantee of `sin_cos` (both the narrow Taylor form and the endpoint method):
+        /// Wide intervals (width 3 to 40, the endpoint-and-extrema path): the enclosures reach
+        /// ±1 wherever X contains a maximum or minimum of sin or cos (every n·π/2 inside X,
+        /// located at 512 bits), and contain the values at the endpoints and at sample points.
+        #[test]
+        fn wide_sin_cos_reach_every_extremum_inside(lo in -10_000_000i64..10_000_000, w in 300_000i64..4_000_000, prec in prop::sample::select(vec![24u32, 53, 64, 128])) {
+            let a = Float::with_val(prec, lo) / 100_000u32;
+            let b = Float::with_val(prec, lo + w) / 100_000u32;
+            let x = Interval::new(a, b).unwrap();
+            let (s, c) = x.sin_cos().unwrap();
+            let (s1, c1) = (x.sin().unwrap(), x.cos().unwrap());
+            let half_pi = Float::with_val(512, rug::float::Constant::Pi) / 2u32;
+            let n0 = Float::with_val(512, x.lo() / &half_pi).ceil().to_integer().unwrap();
+            let mut n = n0;
+            loop {
+                let pt = Float::with_val(512, &half_pi * &n);
+                if pt > *x.hi() {
+                    break;
+                }
+                let r = n.mod_u(4);
+                let (e, bound) = match r { 0 => (&c, 1), 1 => (&s, 1), 2 => (&c, -1), _ => (&s, -1) };
+                let (e1, _) = match r { 0 | 2 => (&c1, 0), _ => (&s1, 0) };
+                for e in [e, e1] {
+                    prop_assert!(if bound == 1 { *e.hi() == 1 } else { *e.lo() == -1 }, "{e} misses the extremum at {n}·π/2 in {x}");
+                }
+                n += 1;
+            }
+            for t in 0..=8u32 {
+                let pt = Float::with_val(512, x.lo()) + Float::with_val(512, Float::with_val(512, x.hi() - x.lo()) * t) / 8u32;
+                let (rs, rc) = reference(&pt);
+                for (e, r) in [(&s, &rs), (&c, &rc), (&s1, &rs), (&c1, &rc)] {
+                    prop_assert!(e.lo() <= r && r <= e.hi(), "{r} not in {e} for X = {x}");
+                }
+            }
+        }
+
         /// the enclosures contain sin and cos at the endpoints and at interior points of X,
         /// for intervals from points to width 2, at 53, 64 and 128 bits.
         #[test]
