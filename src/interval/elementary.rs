@@ -3,7 +3,7 @@
 //!
 //! Guarantee (as for the whole `interval` module): each result contains `f(x)` for every `x`
 //! of the input; monotone pieces use MPFR's correctly rounded functions with directed
-//! rounding, or, for `sin`/`cos`, `exp` and `log` at up to 64 bits, the fixed-point kernels of
+//! rounding, or, for `sin`/`cos`, `exp` and `log` at up to 128 bits, the fixed-point kernels of
 //! [`super::fixed`] with their counted error bounds (a bracket at most one unit in the last
 //! place wider than MPFR's); non-monotone functions locate their critical points with
 //! certified tests; a function outside its domain on (part of) the input returns a
@@ -540,23 +540,7 @@ fn max_ref(a: &Float, b: &Float) -> Float {
     if b > a { b.clone() } else { a.clone() }
 }
 
-/// `[lo, hi] ∋ exp(x)` at precision `p <= 64` from the fixed-point kernel (`None` outside its
-/// range or above 64 bits).
-fn exp_bracket(x: &Float, p: u32) -> Option<(Float, Float)> {
-    if p > 64 {
-        return None;
-    }
-    let (v, k) = fixed::exp(x)?;
-    Some(fixed::bracket(v, fixed::EXP_ERR, k, p))
-}
-
-/// `[lo, hi] ∋ log(x)` at precision `p <= 64` from the fixed-point kernel.
-fn log_bracket(x: &Float, p: u32) -> Option<(Float, Float)> {
-    if p > 64 {
-        return None;
-    }
-    Some(fixed::bracket(fixed::log(x)?, fixed::LOG_ERR, 0, p))
-}
+use fixed::{exp_bracket, log_bracket};
 
 /// `exp(x)` rounded in direction `r` (`Down`: a lower bound, `Up`: an upper bound) at `p` bits.
 fn exp_round(x: &Float, p: u32, r: Round) -> Float {
@@ -568,7 +552,7 @@ fn exp_round(x: &Float, p: u32, r: Round) -> Float {
 }
 
 /// `sin x` and `cos x` of a float bracketed at `p` bits: `(sin_lo, sin_hi, cos_lo, cos_hi)`,
-/// each bracket containing the exact value. Up to 64 bits, the fixed-point kernel when it
+/// each bracket containing the exact value. Up to 128 bits, the fixed-point kernel when it
 /// applies (see [`fixed::sin_cos`]). Otherwise one MPFR `sin_cos`: correctly rounded to nearest,
 /// with MPFR's ternary values saying on which side of the exact value each lies; the float
 /// neighbour on the other side completes the bracket. (Signs are exact: a correctly rounded
@@ -576,15 +560,10 @@ fn exp_round(x: &Float, p: u32, r: Round) -> Float {
 /// The argument `x` is used exactly, whatever its precision.
 fn trig_at(x: &Float, p: u32) -> (Float, Float, Float, Float) {
     use rug::ops::AssignRound;
-    if p <= 64 {
-        if let Some((s, c)) = fixed::sin_cos(x) {
-            // |sin|, |cos| <= 1: the clamp keeps the bracket valid (and the exact values, of a
-            // non-zero float, are never exactly ±1 or 0, so the signs are those of the kernel's).
-            let clamp = |(lo, hi): (Float, Float)| (lo.max(&Float::with_val(8, -1)), hi.min(&Float::with_val(8, 1)));
-            let (sl, su) = clamp(fixed::bracket(s, fixed::SIN_COS_ERR, 0, p));
-            let (cl, cu) = clamp(fixed::bracket(c, fixed::SIN_COS_ERR, 0, p));
-            return (sl, su, cl, cu);
-        }
+    // |sin|, |cos| <= 1: the kernel's brackets are clamped (and the exact values, of a non-zero
+    // float, are never exactly ±1 or 0, so the signs are those of the kernel's).
+    if let Some(((sl, su), (cl, cu))) = fixed::sin_cos_brackets(x, p) {
+        return (sl, su, cl, cu);
     }
     let mut sc = (Float::new(p), Float::new(p));
     let (os, oc) = sc.assign_round(x.sin_cos_ref(), Round::Nearest);

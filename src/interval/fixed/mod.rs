@@ -1,0 +1,265 @@
+//! Fixed-point kernels for `sin`/`cos`, `exp` and `log` of a float, for results needed at up
+//! to 128 bits: several times cheaper than MPFR's general-precision algorithms, which dominated
+//! the cost of certified Taylor evaluations (see docs/benchmarks.md). Written once, generic
+//! over the fixed-point type ([`num::Fix`]): `i128` with `F = 120` fractional bits serves
+//! results up to 64 bits, [`num::I256`] with `F = 248` results up to 128 bits.
+//!
+//! Guarantee: every kernel returns a fixed-point `v` and the error bound `e` of its function
+//! (units of `2^-F`) with `|f(x)·2^F − v| <= e` for the exact real function value (for `exp`,
+//! of `exp(x)·2^(F − k)` with the returned `k`), or `None` when it does not apply: the argument
+//! has more than 128 significant bits, is zero or not finite, or too large (`|x| >= 64`; for
+//! `log`, `x <= 0` or `x` outside `[2^-128, 2^128)`), or the result is so small that `e` is not
+//! negligible at the type's largest precision (then the caller asks MPFR). The `*_bracket`
+//! functions turn `v ± e` into float brackets rounded outwards.
+//!
+//! Only exact integer arithmetic is used; each truncation and each constant's error is counted
+//! in the comments of the kernel (the counts hold in units for both types: they depend on the
+//! bounds of the reduced arguments, not on the number of Taylor terms), and the stated bounds
+//! [`SIN_COS_ERR`], [`EXP_ERR`] and [`LOG_ERR`] are at least twice the counts. The constants
+//! (π/2, ln 2, the tables, the Taylor coefficients, enough of them for remainders below one
+//! unit) are MPFR's values at 512 bits rounded to the nearest unit (error <= 1 unit), written
+//! out in [`tables`]. The tests compare every kernel with MPFR at 512 bits and check the counted
+//! (not just the stated) bound.
+
+pub mod num;
+mod tables;
+
+use num::{Fix, I256};
+use rug::float::Round;
+use rug::{Assign, Float};
+
+/// Error bound (units) of [`sin_cos`]: more than twice the 53 units counted there.
+pub const SIN_COS_ERR: i64 = 128;
+/// Error bound (units) of [`exp`]: more than twice the 148 units counted there (relative to
+/// values in `[0.7, 1.5]`).
+pub const EXP_ERR: i64 = 512;
+/// Error bound (units) of [`log`]: more than twice the at most 135 units counted there.
+pub const LOG_ERR: i64 = 512;
+
+/// The constants of a fixed-point type (slices: the Taylor coefficient counts grow with `F`).
+#[derive(Debug, PartialEq)]
+pub struct Tables<T: 'static> {
+    /// π/2.
+    pub pio2: T,
+    /// 2/π (only used to choose the quadrant; its error does not matter).
+    pub two_over_pi: T,
+    /// sin(j/16), cos(j/16) for j = -13..=13.
+    pub sin16: &'static [T],
+    pub cos16: &'static [T],
+    /// (−1)^k/(2k+1)! and (−1)^k/(2k)!, k = 0, 1, ...
+    pub sin_coef: &'static [T],
+    pub cos_coef: &'static [T],
+    /// ln 2 and 1/ln 2 (the latter only chooses k).
+    pub ln2: T,
+    pub inv_ln2: T,
+    /// exp(j/32) for j = -12..=12.
+    pub exp32: &'static [T],
+    /// 1/n!, n = 0, 1, ...
+    pub exp_coef: &'static [T],
+    /// For j = 32..=63 (index j − 32): `r_j ≈ 64/(j + 1/2)` (any value: it is used exactly)
+    /// and log(r_j).
+    pub recip64: &'static [T],
+    pub log_recip64: &'static [T],
+    /// (−1)^(n+1)/n, n = 1, 2, ... (index n − 1).
+    pub log_coef: &'static [T],
+}
+
+/// A fixed-point type with its constants.
+pub trait Kernel: Fix + 'static {
+    fn tables() -> &'static Tables<Self>;
+}
+
+impl Kernel for i128 {
+    fn tables() -> &'static Tables<i128> {
+        &tables::TABLES_120
+    }
+}
+
+impl Kernel for I256 {
+    fn tables() -> &'static Tables<I256> {
+        &tables::TABLES_248
+    }
+}
+
+fn units<T: Fix>(n: i64) -> T {
+    T::from_int_shl(n, 0)
+}
+
+/// Whether `|v|` is large enough for an absolute error of `2^9` units to be negligible at the
+/// type's largest precision: `|v| >= 2^(MAX_PREC + 16)` units.
+fn not_small<T: Fix>(v: T) -> bool {
+    v.abs_at_least_pow2(T::MAX_PREC + 16)
+}
+
+/// Horner: `Σ c_i y^i` (`c` non-empty).
+fn horner<T: Fix>(c: &[T], y: T) -> T {
+    c.iter().rev().skip(1).fold(c[c.len() - 1], |acc, &ci| ci + y.mulf(acc))
+}
+
+/// `x·2^F` truncated towards zero (error < 1 unit; exact when `x` has no bits below `2^-F`),
+/// for finite non-zero `x` with `|x| < 64` and at most 128 significant bits.
+fn to_fixed<T: Fix>(x: &Float) -> Option<T> {
+    let e = x.get_exp()?; // x = 0.m·2^e, m in [1/2, 1)
+    if e > 6 || x.prec() > 128 {
+        return None;
+    }
+    let limbs = (x.prec() - 1) / 64 + 1;
+    let m = x.get_significand()?.to_u128()?; // m·2^(64·limbs)
+    T::from_scaled(m, e - 64 * limbs as i32 + T::FRAC as i32, x.is_sign_negative())
+}
+
+/// `(sin x, cos x)` with error at most [`SIN_COS_ERR`] units each; see the module guarantee.
+pub fn sin_cos<T: Kernel>(x: &Float) -> Option<(T, T)> {
+    let t = T::tables();
+    let f = T::FRAC;
+    let xf: T = to_fixed(x)?; // error <= 1 (truncation of bits below 2^-F)
+    // Quadrant: x = k·π/2 + r. |x| < 64 gives |k| <= 41.
+    let k = xf.mulf(t.two_over_pi).round_shr(f);
+    // k·pio2 is exact; pio2's error (<= 1) times |k| <= 41.
+    let r = xf - t.pio2.mul_int(k);
+    // |r| <= π/4 + a few units, so |j| <= 13; r = j/16 + u exactly, |u| <= 1/32.
+    let j = r.round_shr(f - 4);
+    if j.abs() > 13 {
+        return None;
+    }
+    let u = r - T::from_int_shl(j, f - 4);
+    let u2 = u.mulf(u); // error < 1
+    // Horner in u² for P(u²) = Σ s_k u^(2k) and Q(u²) = Σ c_k u^(2k): each step adds < 1
+    // (truncation) + 1 (coefficient) + |y|·1 (u2's error, |y| <= 1.1) + 2^-10·(the previous
+    // error), so both stay within 3.2 units. The Taylor remainders are below one unit (below
+    // |u|^16/16! < 2^-124 for F = 120 with 8 terms each, |u|^32/32! < 2^-277 for F = 248 with 16).
+    let su = u.mulf(horner(t.sin_coef, u2)); // sin u: <= 1 + |u|·3.2 + remainder < 2
+    let cu = horner(t.cos_coef, u2); // cos u: < 4
+    let (sa, ca) = (t.sin16[(j + 13) as usize], t.cos16[(j + 13) as usize]); // <= 1 each
+    // sin(a + u) = sin a cos u + cos a sin u: <= (1 + 1 + 4) + (1 + 1 + 2) = 10 units, likewise
+    // cos(a + u) = cos a cos u − sin a sin u.
+    let s = sa.mulf(cu) + ca.mulf(su);
+    let c = ca.mulf(cu) - sa.mulf(su);
+    // r differs from the exact x − k·π/2 by <= 41 + 1 units; sin and cos are 1-Lipschitz:
+    // 10 + 42 = 52 <= 53 units in all.
+    let (s, c) = match k.rem_euclid(4) {
+        0 => (s, c),
+        1 => (c, -s),
+        2 => (-s, -c),
+        _ => (-c, s),
+    };
+    (not_small(s) && not_small(c)).then_some((s, c))
+}
+
+/// `(v, k)` with `v ≈ exp(x)·2^(F − k)`, error at most [`EXP_ERR`] units, `v` in
+/// `[0.7, 1.5]·2^F`; see the module guarantee.
+pub fn exp<T: Kernel>(x: &Float) -> Option<(T, i32)> {
+    let t = T::tables();
+    let f = T::FRAC;
+    let xf: T = to_fixed(x)?; // error <= 1
+    // x = k·ln 2 + r; |x| < 64 gives |k| <= 93.
+    let k = xf.mulf(t.inv_ln2).round_shr(f);
+    let r = xf - t.ln2.mul_int(k); // off the exact x − k ln 2 by <= 93 + 1 units
+    // |r| <= ln2/2 + a few units, so |j| <= 12; r = j/32 + u exactly, |u| <= 1/64.
+    let j = r.round_shr(f - 5);
+    if j.abs() > 12 {
+        return None;
+    }
+    let u = r - T::from_int_shl(j, f - 5);
+    // Horner for Σ u^n/n!: each step adds < 1 (truncation) + 1 (coefficient) + 2^-6·(the
+    // previous error): within 2.1 units; the remainder is below one unit (< |u|^15/15!·e^(1/64)
+    // < 2^-130 for F = 120 with 15 terms, < |u|^28/28!·e^(1/64) < 2^-265 for F = 248 with 28).
+    let eu = horner(t.exp_coef, u);
+    // exp(j/32 + u): <= 1 + 1.02·1 + 1.46·2.1 < 5.1 units.
+    let v = t.exp32[(j + 12) as usize].mulf(eu);
+    // r's error of <= 94 units moves exp(r) <= 1.5 by <= 1.5·94·(1 + 2^-100) < 142 units:
+    // 148 units in all.
+    Some((v, k as i32))
+}
+
+/// `log x` with error at most [`LOG_ERR`] units; see the module guarantee.
+pub fn log<T: Kernel>(x: &Float) -> Option<T> {
+    let t = T::tables();
+    let f = T::FRAC;
+    if x.is_sign_negative() || x.prec() > 128 {
+        return None;
+    }
+    let e = x.get_exp()?; // x = m·2^e, m in [1/2, 1)
+    if e.abs() > 128 {
+        return None;
+    }
+    let limbs = (x.prec() - 1) / 64 + 1;
+    let sig = x.get_significand()?.to_u128()?;
+    // m·2^F: exact, or truncated (< 1 unit) from two limbs when F = 120
+    let m = T::from_scaled(sig, f as i32 - 64 * limbs as i32, false)?;
+    // m in [j/64, (j+1)/64), j = 32..=63; m·r_j = 1 + w with |w| <= (1/2)/(j + 1/2) < 2^-6.
+    let j = (sig >> (64 * limbs - 6)) as usize; // floor(64·m), in [32, 64)
+    let w = m.mulf(t.recip64[j - 32]) - T::from_int_shl(1, f);
+    // w is off the exact m·r_j − 1 by < 1 + 1·r_j <= 3 units, and |log'(1 + w)| <= 1.02: 3.1.
+    // Horner for log(1 + w) = w·Σ (−1)^(n+1) w^(n−1)/n: each step adds < 1 + 1 + 2^-6·(the
+    // previous error), within 2.04; the last product < 1 + 2^-6·2.04 < 1.1; the remainder is
+    // below one unit (< |w|^20/20/(1 − |w|) < 2^-124 for F = 120 with 19 terms,
+    // < |w|^43/43/(1 − |w|) < 2^-263 for F = 248 with 42).
+    let l = w.mulf(horner(t.log_coef, w));
+    // log m = log(1 + w) − log r_j: 3.1 + 1.1 + 1 (table) = 5.2 units; e·ln 2: |e| <= 128 units
+    let v = t.ln2.mul_int(i64::from(e)) + l - t.log_recip64[j - 32];
+    not_small(v).then_some(v)
+}
+
+/// The float bracket `[lo, hi]` at precision `p` of `(v ± e units)·2^shift`: `lo` rounded down,
+/// `hi` rounded up, so it contains every real number within `e` units of `v` (times `2^shift`).
+pub fn bracket<T: Fix>(v: T, e: i64, shift: i32, p: u32) -> (Float, Float) {
+    let mut lo = (v - units(e)).to_float_units(p, Round::Down);
+    let mut hi = (v + units(e)).to_float_units(p, Round::Up);
+    // exact: a power-of-two scaling far from the exponent limits
+    lo <<= shift;
+    hi <<= shift;
+    (lo, hi)
+}
+
+/// `([sin_lo, sin_hi], [cos_lo, cos_hi])` of the float `x` at precision `p <= 128`, clamped to
+/// `[−1, 1]`, when a kernel applies. (The exact values of a non-zero float are never ±1 or 0,
+/// and the kernel's are at least `2^-100` in magnitude: the signs are exact.)
+pub fn sin_cos_brackets(x: &Float, p: u32) -> Option<((Float, Float), (Float, Float))> {
+    fn with<T: Kernel>(x: &Float, p: u32) -> Option<((Float, Float), (Float, Float))> {
+        let (s, c) = sin_cos::<T>(x)?;
+        let clamp = |(mut lo, mut hi): (Float, Float)| {
+            if lo < -1 {
+                lo.assign(-1);
+            }
+            if hi > 1 {
+                hi.assign(1);
+            }
+            (lo, hi)
+        };
+        Some((clamp(bracket(s, SIN_COS_ERR, 0, p)), clamp(bracket(c, SIN_COS_ERR, 0, p))))
+    }
+    match p {
+        0..=64 => with::<i128>(x, p),
+        65..=128 => with::<I256>(x, p),
+        _ => None,
+    }
+}
+
+/// `[lo, hi] ∋ exp(x)` at precision `p <= 128`, when a kernel applies.
+pub fn exp_bracket(x: &Float, p: u32) -> Option<(Float, Float)> {
+    fn with<T: Kernel>(x: &Float, p: u32) -> Option<(Float, Float)> {
+        let (v, k) = exp::<T>(x)?;
+        Some(bracket(v, EXP_ERR, k, p))
+    }
+    match p {
+        0..=64 => with::<i128>(x, p),
+        65..=128 => with::<I256>(x, p),
+        _ => None,
+    }
+}
+
+/// `[lo, hi] ∋ log(x)` at precision `p <= 128`, when a kernel applies.
+pub fn log_bracket(x: &Float, p: u32) -> Option<(Float, Float)> {
+    fn with<T: Kernel>(x: &Float, p: u32) -> Option<(Float, Float)> {
+        Some(bracket(log::<T>(x)?, LOG_ERR, 0, p))
+    }
+    match p {
+        0..=64 => with::<i128>(x, p),
+        65..=128 => with::<I256>(x, p),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;
