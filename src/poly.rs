@@ -303,20 +303,29 @@ impl Poly {
     pub fn neg(&self) -> Poly {
         Poly { c: self.c.iter().map(|x| -x).collect() }
     }
+    /// `self · o`, exactly. Computed as `(N1·N2)/(d1·d2)` with `Nk` integer polynomials over a
+    /// common denominator `dk` of each factor: integer products only, one reduced fraction per
+    /// coefficient at the end (a rational product per term would take a gcd per term).
     pub fn mul(&self, o: &Poly) -> Poly {
         if self.is_zero() || o.is_zero() {
             return Poly::zero();
         }
-        let mut c = vec![Q::zero(); self.c.len() + o.c.len() - 1];
-        for (i, a) in self.c.iter().enumerate() {
-            if a.is_zero() {
-                continue;
-            }
-            for (j, b) in o.c.iter().enumerate() {
+        let (n1, d1) = self.over_common_denominator();
+        let (n2, d2) = o.over_common_denominator();
+        let mut c = vec![BigInt::zero(); n1.len() + n2.len() - 1];
+        for (i, a) in n1.iter().enumerate().filter(|(_, a)| !a.is_zero()) {
+            for (j, b) in n2.iter().enumerate().filter(|(_, b)| !b.is_zero()) {
                 c[i + j] += a * b;
             }
         }
-        Poly::normalized(c)
+        let d = d1 * d2;
+        Poly::normalized(c.into_iter().map(|x| if d.is_one() { Q::from_integer(x) } else { Q::new(x, d.clone()) }).collect())
+    }
+    /// `(N, d)` with integer coefficients `N_i = c_i·d` and `d > 0` the lcm of the denominators.
+    fn over_common_denominator(&self) -> (Vec<BigInt>, BigInt) {
+        let l = self.c.iter().fold(BigInt::one(), |acc, a| if a.denom().is_one() { acc } else { acc.lcm(a.denom()) });
+        let n = self.c.iter().map(|a| if l.is_one() { a.numer().clone() } else { a.numer() * (&l / a.denom()) }).collect();
+        (n, l)
     }
     /// `q · self`.
     pub fn scale(&self, q: &Q) -> Poly {
@@ -380,7 +389,23 @@ impl Poly {
     }
 
     pub fn derivative(&self) -> Poly {
-        Poly::normalized(self.c.iter().enumerate().skip(1).map(|(i, a)| a * qi(i as i64)).collect())
+        // i·(n/d) reduced with one small gcd: for g = gcd(i, d), (n·(i/g))/(d/g) is in lowest
+        // terms (n/d is, and i/g, d/g are coprime), so no gcd of the full product is taken.
+        Poly::normalized(
+            self.c
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(i, a)| {
+                    let i = BigInt::from(i);
+                    if a.denom().is_one() {
+                        return Q::from_integer(a.numer() * i);
+                    }
+                    let g = i.gcd(a.denom());
+                    Q::new_raw(a.numer() * (&i / &g), a.denom() / &g)
+                })
+                .collect(),
+        )
     }
 
     /// `self(q(x))`.
@@ -486,12 +511,7 @@ impl Poly {
             return (Q::zero(), Vec::new());
         }
         // integer operations only (a rational product would normalise with a gcd per coefficient)
-        let l = self.c.iter().fold(BigInt::one(), |acc, a| if a.denom().is_one() { acc } else { acc.lcm(a.denom()) });
-        let ints: Vec<BigInt> = self
-            .c
-            .iter()
-            .map(|a| if l.is_one() { a.numer().clone() } else { a.numer() * (&l / a.denom()) })
-            .collect();
+        let (ints, l) = self.over_common_denominator();
         let mut g = ints.iter().fold(BigInt::zero(), |acc, a| acc.gcd(a));
         if self.lead().is_negative() {
             g = -g;

@@ -691,6 +691,35 @@ fn euclid_gcd(a: &Poly, b: &Poly) -> Poly {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
+    /// The derivative equals i·c_i computed (and reduced) in rationals.
+    #[test]
+    fn prop_derivative_matches_rational(f in small_poly(8, 9), n in -9i64..=9, d in 1i64..=12) {
+        let a = f.scale(&qr(n, d));
+        let want: Vec<_> = a.coeffs().iter().enumerate().skip(1).map(|(i, c)| c * qr(i as i64, 1)).collect();
+        let got = a.derivative();
+        prop_assert_eq!(&got, &Poly::from_coeffs(want));
+        // in lowest terms (equality of Ratio compares values; check the representation too)
+        for c in got.coeffs() {
+            let r = c.reduced();
+            prop_assert_eq!((c.numer(), c.denom()), (r.numer(), r.denom()));
+        }
+    }
+
+    /// The integer-convolution product equals the schoolbook product in rationals.
+    #[test]
+    fn prop_mul_matches_rational_schoolbook(f in small_poly(5, 9), g in small_poly(5, 9), n in -9i64..=9, d in 1i64..=9, m in -9i64..=9, e in 1i64..=9) {
+        for (a, b) in [(f.scale(&qr(n, d)), g.scale(&qr(m, e))), (f.clone(), g.clone()), (f.clone(), Poly::zero())] {
+            let mut c = vec![qr(0, 1); a.coeffs().len() + b.coeffs().len()];
+            for (i, x) in a.coeffs().iter().enumerate() {
+                for (j, y) in b.coeffs().iter().enumerate() {
+                    c[i + j] += x * y;
+                }
+            }
+            prop_assert_eq!(a.mul(&b), Poly::from_coeffs(c.clone()));
+            prop_assert_eq!(b.mul(&a), Poly::from_coeffs(c));
+        }
+    }
+
     #[test]
     fn prop_gcd_matches_rational_euclid(f in structured_poly(), g in structured_poly(), h in small_poly(3, 5), n in -9i64..=9, d in 1i64..=9) {
         // rational coefficients and a common factor
