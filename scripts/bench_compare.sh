@@ -12,7 +12,8 @@
 # Every thread count is 1. The venv (target/bench-compare-venv) is created on first use with
 # python-flint, mpmath, sympy and numpy from PyPI.
 # Usage: scripts/bench_compare.sh [FILTER]   (from anywhere; FILTER: theorem1, orbit, derivatives)
-#        EOSCERT_BENCH_MIN_TIME=SECONDS (default 1) sets the time spent per case and tool.
+#        EOSCERT_BENCH_MIN_TIME=SECONDS (default 1) sets the time spent per case and tool;
+#        ROUNDS=N (default 1) repeats the whole sequence N times (per-round ratios, median and range).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 MATRIXMULTIPLY_THREADS=1 \
@@ -52,17 +53,29 @@ print("sympy", sympy.__version__)
 print("numpy", numpy.__version__)
 PY
 
-echo "== eoscert (cargo bench --bench workloads)"
-cargo bench --quiet --bench workloads -- $FILTER | tee -a "$RES"
-cd benches/reference
-for script in w1_sympy.py w1_flint.py w2_flint.py w3_flint.py w3_mpmath.py; do
-    echo "== $script"
-    "../../$PY" "$script" $FILTER | tee -a "../../$RES"
+# ROUNDS=N repeats the whole sequence (eoscert, then each reference) N times: the machine's
+# speed drifts over minutes (shared host), so the table takes per-round ratios and reports their
+# median and range rather than comparing two tools measured minutes apart.
+ROUNDS="${ROUNDS:-1}"
+cargo bench --quiet --bench workloads --no-run 2>/dev/null || cargo bench --bench workloads --no-run
+ROUND_FILES=()
+for round in $(seq 1 "$ROUNDS"); do
+    RF="$OUT/results.$round.jsonl"
+    : > "$RF"
+    ROUND_FILES+=("$RF")
+    echo "== round $round of $ROUNDS: eoscert (cargo bench --bench workloads)"
+    cargo bench --quiet --bench workloads -- $FILTER | tee -a "$RF"
+    cd benches/reference
+    for script in w1_sympy.py w1_flint.py w2_flint.py w3_flint.py w3_mpmath.py; do
+        echo "== round $round of $ROUNDS: $script"
+        "../../$PY" "$script" $FILTER | tee -a "../../$RF"
+    done
+    cd ../..
+    cat "$RF" >> "$RES"
 done
-cd ../..
 echo "uptime after:  $(uptime)"
 echo
 echo "== table (median seconds; ratio = reference / eoscert, > 1 means eoscert is faster)"
-"$PY" benches/reference/table.py "$RES" | tee "$OUT/table.md"
+"$PY" benches/reference/table.py "${ROUND_FILES[@]}" | tee "$OUT/table.md"
 echo
 echo "raw results: $RES, table: $OUT/table.md"

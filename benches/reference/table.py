@@ -1,22 +1,31 @@
-"""Reads the JSON lines of benches/workloads.rs and the reference scripts (files given on the
-command line, or stdin) and prints the side-by-side table, the ratios (reference / eoscert;
-> 1 means eoscert is faster) and, for W3, how each tool grows with k and with precision."""
+"""Reads the JSON lines of benches/workloads.rs and the reference scripts and prints the
+side-by-side table, the ratios (reference / eoscert; > 1 means eoscert is faster) and, for W3,
+how each tool grows with k and with precision.
+
+Each file on the command line is one round (scripts/bench_compare.sh with ROUNDS=N writes one
+per round; stdin is one round). With several rounds, each time is the median over the rounds,
+and each ratio the median of the per-round ratios (both tools measured in the same round),
+followed by the range [min–max] over the rounds."""
 import json
 import math
+import statistics
 import sys
 
 TOOLS = ["eoscert", "sympy", "python-flint", "mpmath"]
-rows, order = {}, []
-for line in (l for p in sys.argv[1:] for l in open(p)) if sys.argv[1:] else sys.stdin:
-    line = line.strip()
-    if not line.startswith("{"):
-        continue
-    r = json.loads(line)
-    key = (r["workload"], r["case"])
-    if key not in rows:
-        rows[key] = {}
-        order.append(key)
-    rows[key][r["tool"]] = r["seconds"]
+rows, order = {}, []  # rows[(workload, case)][tool] = {round: seconds}
+sources = [open(p) for p in sys.argv[1:]] or [sys.stdin]
+for rnd, src in enumerate(sources):
+    for line in src:
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        r = json.loads(line)
+        key = (r["workload"], r["case"])
+        if key not in rows:
+            rows[key] = {}
+            order.append(key)
+        rows[key].setdefault(r["tool"], {})[rnd] = r["seconds"]
+nrounds = len(sources)
 
 present = [t for t in TOOLS if any(t in v for v in rows.values())]
 refs = [t for t in present if t != "eoscert"]
@@ -26,15 +35,32 @@ def fmt(s):
     return "—" if s is None else f"{s:.3g}"
 
 
+def med(key, tool):
+    v = rows.get(key, {}).get(tool)
+    return statistics.median(v.values()) if v else None
+
+
+def ratio(key, t):
+    e, r = rows[key].get("eoscert", {}), rows[key].get(t, {})
+    per_round = [r[i] / e[i] for i in e if i in r and e[i]]
+    if not per_round:
+        return "—"
+    m = f"{statistics.median(per_round):.3g}"
+    if len(per_round) > 1:
+        m += f" [{min(per_round):.3g}–{max(per_round):.3g}]"
+    return m
+
+
+if nrounds > 1:
+    print(f"{nrounds} rounds: times are medians over the rounds; ratios the median of the per-round ratios [range]")
+    print()
 head = ["workload", "case"] + [f"{t} s" for t in present] + [f"{t}/eoscert" for t in refs]
 print("| " + " | ".join(head) + " |")
 print("|" + "---|" * len(head))
 for key in order:
-    v = rows[key]
-    e = v.get("eoscert")
-    cells = [key[0], key[1]] + [fmt(v.get(t)) for t in present]
+    cells = [key[0], key[1]] + [fmt(med(key, t)) for t in present]
     for t in refs:
-        cells.append(f"{v[t] / e:.3g}" if e and t in v else "—")
+        cells.append(ratio(key, t))
     print("| " + " | ".join(cells) + " |")
 
 # Growth for W3: exponent of k fitted (least squares on log t vs log k) over k = 8, 16, 32, and
@@ -45,7 +71,7 @@ print("| tool | prec | fitted exponent of k (k = 8..32) | t(k=32)/t(k=8) |")
 print("|---|---|---|---|")
 for t in present:
     for prec in (128, 512):
-        pts = [(k, rows.get(("derivatives", f"k={k} prec={prec}"), {}).get(t)) for k in ks]
+        pts = [(k, med(("derivatives", f"k={k} prec={prec}"), t)) for k in ks]
         if any(s is None for _, s in pts):
             continue
         xs = [math.log(k) for k, _ in pts]
@@ -59,8 +85,8 @@ print("|---|" + "---|" * 4)
 for t in present:
     cells = []
     for k in (4, 8, 16, 32):
-        a = rows.get(("derivatives", f"k={k} prec=128"), {}).get(t)
-        b = rows.get(("derivatives", f"k={k} prec=512"), {}).get(t)
+        a = med(("derivatives", f"k={k} prec=128"), t)
+        b = med(("derivatives", f"k={k} prec=512"), t)
         cells.append(f"{b / a:.2f}" if a and b else "—")
     if any(c != "—" for c in cells):
         print(f"| {t} | " + " | ".join(cells) + " |")
