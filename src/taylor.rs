@@ -323,9 +323,12 @@ impl<S: Scalar> Algebra for Series<S> {
         let n = self.order();
         let b0 = &o.c[0];
         let mut q: Vec<S> = Vec::with_capacity(n + 1);
+        // Terms with b_j exactly zero are skipped (a − 0·q = a exactly in every scalar): for an
+        // affine divisor (x, 2x + 1, ...) each coefficient takes one product instead of k.
+        let nonzero: Vec<usize> = (1..o.c.len().min(n + 1)).filter(|&j| o.c[j].sign() != Sign::Zero).collect();
         for k in 0..=n {
             let mut acc = self.c[k].clone();
-            for j in 1..=k {
+            for &j in nonzero.iter().take_while(|&&j| j <= k) {
                 acc = acc.sub_owned(&o.c[j].mul(&q[k - j]));
             }
             q.push(acc.div(b0)?);
@@ -385,9 +388,14 @@ impl<S: Scalar> Algebra for Series<S> {
                 self.integrate_ode(f0, |f, m| Ok(f[m].clone()))
             }
             Func::Log => {
+                // (log u)' = u'/u by one series division (for an affine u the same operations
+                // as u'·(1/u), with one product fewer per coefficient otherwise)
                 let f0 = u0.apply(Func::Log)?;
-                let recip = Series::constant(one(), n).div(self)?;
-                Ok(Self::integrate(f0, &Self::mul_trunc(&self.deriv_coefs(), &recip.c, n), n))
+                if n == 0 {
+                    return Ok(Series { c: vec![f0] });
+                }
+                let q = Series { c: self.deriv_coefs() }.div(self)?;
+                Ok(Self::integrate(f0, &q.c, n))
             }
             Func::Sin | Func::Cos => {
                 let (s, c) = self.sin_cos()?;

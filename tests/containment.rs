@@ -464,7 +464,7 @@ fn check_p2_2d(e: &Expr, theta: &[BigRational; 2], dir: &[BigRational; 2]) -> Re
 const FD_PREC: u32 = 3000;
 const FD_STEP_EXP: i32 = -300;
 
-/// `e` at the point `x`, computed with rug only; `None` outside the domain.
+// `e` at the point `x`, computed with rug only; `None` outside the domain.
 thread_local! {
     /// Set when the reference overflowed MPFR's exponent range (not undefined: the value may
     /// still be finite, e.g. x / sinh(sinh(e^pi)), so the engine's bounded answer is not wrong).
