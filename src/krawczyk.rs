@@ -98,6 +98,22 @@ fn mid_point(x: &[Interval]) -> Vec<Interval> {
 /// needed). `None` if (numerically) singular.
 fn approx_inverse(j: &[Vec<Interval>], prec: u32) -> Option<Vec<Vec<Float>>> {
     let n = j.len();
+    if n == 1 {
+        // 1/mid(J) rounded to nearest at `prec`: what the elimination below computes for
+        // n = 1, without its matrices (the 1-D searches call this once per box and step)
+        let m = j[0][0].mid();
+        if !m.is_finite() || m.is_zero() {
+            return None;
+        }
+        let inv = Float::with_val(prec, 1u32) / &m;
+        return inv.is_finite().then(|| vec![vec![inv]]);
+    }
+    gauss_jordan(j, prec)
+}
+
+/// The general case of [`approx_inverse`].
+fn gauss_jordan(j: &[Vec<Interval>], prec: u32) -> Option<Vec<Vec<Float>>> {
+    let n = j.len();
     let mut a: Vec<Vec<Float>> = j.iter().map(|r| r.iter().map(|e| e.mid()).collect()).collect();
     if a.iter().flatten().any(|x| !x.is_finite()) {
         return None;
@@ -603,4 +619,23 @@ fn split(x: &[Interval], stack: &mut Vec<Vec<Interval>>) {
     xb[k] = b;
     stack.push(xb);
     stack.push(xa);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The 1-D shortcut of `approx_inverse` is the elimination's result, bit for bit.
+        #[test]
+        fn one_dimensional_inverse_is_the_elimination(n in -1_000_000i64..1_000_000, w in 0u32..40, e in -80i32..80, prec in prop::sample::select(vec![53u32, 64, 128, 200])) {
+            let mut lo = Float::with_val(64, n);
+            lo <<= e;
+            let mut hi = Float::with_val(64, n + i64::from(w));
+            hi <<= e;
+            let x = Interval::new(lo.clone(), hi).unwrap();
+            prop_assert_eq!(approx_inverse(&[vec![x.clone()]], prec), gauss_jordan(&[vec![x]], prec));
+        }
+    }
 }
