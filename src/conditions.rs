@@ -4,7 +4,7 @@
 //!
 //! Guarantees: a PASS means every inequality was certified (exact arithmetic, or a
 //! sign-certified enclosure); a FAIL means the negation was certified (for Lemma 1's order,
-//! "exactly zero" is only ever established by exact arithmetic — rationals or Q[π]); anything
+//! "exactly zero" is only ever established by exact arithmetic — rationals or Q\[π\]); anything
 //! else is UNDECIDED with the reason.
 
 use crate::error::MathResult;

@@ -6,7 +6,7 @@
 //! rationals give exact values, intervals give enclosures, f64 gives plain floats.
 //!
 //! [`derivatives_best`] is the "exact whenever possible" policy: it first evaluates in exact
-//! rationals, then in Q[π] (exact at points such as `-pi/2`), and falls back to intervals only
+//! rationals, then in Q\[π\] (exact at points such as `-pi/2`), and falls back to intervals only
 //! if some value is not exact there (`MathError::NotExact`).
 
 use crate::error::{MathError, MathResult};
@@ -178,7 +178,7 @@ pub fn value<S: Scalar>(loss: &Loss, at: &[S], ctx: &S::Ctx) -> MathResult<S> {
     Ok(eval(&loss.expr, &vars, &(ctx.clone(), 0))?.c.swap_remove(0))
 }
 
-/// A number that is known exactly (a rational, or an element of Q[π]), or only enclosed.
+/// A number that is known exactly (a rational, or an element of Q\[π\]), or only enclosed.
 #[derive(Clone, Debug)]
 pub enum Num {
     Exact(BigRational),
@@ -203,7 +203,7 @@ impl Num {
             _ => None,
         }
     }
-    /// The exact value in Q[π], if known.
+    /// The exact value in Q\[π\], if known.
     pub fn pi_exact(&self) -> Option<PiPoly> {
         match self {
             Num::Exact(q) => Some(PiPoly::rational(q.clone())),
@@ -215,7 +215,7 @@ impl Num {
     pub fn is_exact(&self) -> bool {
         !matches!(self, Num::Enclosed(_))
     }
-    /// From an element of Q[π], as a rational when it has no π part.
+    /// From an element of Q\[π\], as a rational when it has no π part.
     pub fn from_pipoly(p: PiPoly) -> Num {
         match p.as_rational() {
             Some(q) => Num::Exact(q),
@@ -225,7 +225,7 @@ impl Num {
 }
 
 /// Evaluates a constant expression (a point coordinate such as `-pi/2`): exactly when it lies
-/// in Q[π] with an exact evaluation, otherwise as an enclosure at `prec` bits.
+/// in Q\[π\] with an exact evaluation, otherwise as an enclosure at `prec` bits.
 pub fn const_value(e: &Expr, prec: u32) -> MathResult<Num> {
     if let Some(q) = fold_rational(e) {
         return Ok(Num::Exact(q));

@@ -79,7 +79,7 @@ pub struct ZeroSearch {
 }
 
 /// Tries to recognise the zero of `f^(k)` inside `enc` (unique in `verified`) as an exact
-/// number, proving `f^(k)(c) = 0` in exact arithmetic (rationals or Q[π]).
+/// number, proving `f^(k)(c) = 0` in exact arithmetic (rationals or Q\[π\]).
 pub fn exact_zero(loss: &Loss, k: usize, enc: &Interval, verified: &Interval) -> Option<PiPoly> {
     for c in snap::candidates(enc, 1 << 32) {
         if !verified.contains(&c.enclose(enc.prec() + 16)) {
@@ -225,7 +225,7 @@ pub fn critical_points(loss: &Loss, domain: &Interval, budget: &Budget) -> (Vec<
 }
 
 /// Certifies a given point as a zero of `f'`: exactly when the point is exact (rational or in
-/// Q[π]) and exact evaluation succeeds; otherwise by Krawczyk on a small box around the
+/// Q\[π\]) and exact evaluation succeeds; otherwise by Krawczyk on a small box around the
 /// point's enclosure (the zero is then only located within that box).
 pub fn certify_critical_at(loss: &Loss, x: &Num, prec: u32) -> Result<Zero, String> {
     if let Some(p) = x.pi_exact() {

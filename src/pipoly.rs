@@ -1,13 +1,13 @@
-//! Exact numbers of the form `c0 + c1 π + c2 π² + ...` with rational `c_i` (the ring Q[π]).
+//! Exact numbers of the form `c0 + c1 π + c2 π² + ...` with rational `c_i` (the ring Q\[π\]).
 //!
 //! Why: claims are stated at special points such as the minimum `x = −π/2` of `2 sin x`
 //! (Corollary 1), where Lemma 1 needs derivatives proved to be *exactly* zero. Intervals can
 //! only show `|f'''| < 10^-38`; this scalar shows `f''' = 0`.
 //!
-//! Guarantees: every result is the exact value. Because π is transcendental, Q[π] is a
+//! Guarantees: every result is the exact value. Because π is transcendental, Q\[π\] is a
 //! polynomial ring, so a value is zero exactly when all its coefficients are zero, and the sign
 //! of a non-zero value is decided by enclosing π at increasing precision. Elementary functions
-//! are exact only where the value is again in Q[π]: at rational arguments where the rational
+//! are exact only where the value is again in Q\[π\]: at rational arguments where the rational
 //! scalar is exact (e.g. `exp(0)`), and `sin`, `cos`, `tan` at integer multiples of `π/2`.
 //! Everything else returns `MathError::NotExact` and callers fall back to intervals.
 
@@ -26,7 +26,7 @@ pub struct PiPoly {
     c: Vec<BigRational>,
 }
 
-/// The highest power of π an exact Q[π] value may reach through `powi`; beyond it the value
+/// The highest power of π an exact Q\[π\] value may reach through `powi`; beyond it the value
 /// is only enclosed.
 const MAX_PI_DEGREE: i64 = 256;
 

@@ -13,7 +13,7 @@
 //!   neighbouring critical points of the minimum (their exact values, or the inner ends of their
 //!   enclosures; the interval's ends where there is none); every statement about "the orbit" is
 //!   about period-2 orbits with both points in `W`.
-//! - **Birth.** `η* = 2/f''(x̄)`: exact when `f''(x̄)` is exact (rational, or in Q[π]); for a
+//! - **Birth.** `η* = 2/f''(x̄)`: exact when `f''(x̄)` is exact (rational, or in Q\[π\]); for a
 //!   polynomial loss with rational coefficients at an irrational `x̄`, an exact algebraic number:
 //!   a factor of `Res_x(f'(x), η f''(x) − 2)` (which vanishes at `η*`), with an isolating
 //!   interval proved by Sturm's theorem to hold exactly one root of it, and inside the certified
@@ -23,7 +23,7 @@
 //!   touch it (a symmetric orbit has `μ = u² ≥ 0`, e.g. `2 sin x`). A certified sign change of any
 //!   of them along the orbit proves (by continuity) that `μ = t` somewhere in between.
 //! - **Multiplier events, exact path** (polynomial loss with rational coefficients): with
-//!   `P(x, η) = (F(F(x)) − x)/(F(x) − x)` (exact division in Q[η][x], remainder checked zero)
+//!   `P(x, η) = (F(F(x)) − x)/(F(x) − x)` (exact division in Q\[η\]\[x\], remainder checked zero)
 //!   and `M(x, η) = (1 − η f''(x))(1 − η f''(F(x)))`, `R(η) = Res_x(P, M − t)` vanishes at every
 //!   `η` at which some period-2 orbit (real or complex) has multiplier `t`. The real roots of its
 //!   square-free part (the factor `η^k` removed: `η = 0` is no learning rate) in the range are
@@ -371,7 +371,7 @@ fn compose2(p: &Poly, q: &Poly2) -> Poly2 {
     p.coeffs().iter().rev().fold(Poly2::zero(), |acc, c| acc.mul(q).add(&Poly2::constant(c.clone())))
 }
 
-/// The exact quotient `a / b` in Q[y][x] when the division leaves no remainder and every
+/// The exact quotient `a / b` in Q\[y\]\[x\] when the division leaves no remainder and every
 /// quotient coefficient is a polynomial in `y`; `None` otherwise.
 pub fn div_exact_x(a: &Poly2, b: &Poly2) -> Option<Poly2> {
     let db = b.deg_x()?;

@@ -582,7 +582,7 @@ impl Interval {
         Interval::checked(lo, hi)
     }
 
-    /// `X^q` for a rational `q`; contains `x^q` for all `x ∈ X`. Integer `q` is [`powi`];
+    /// `X^q` for a rational `q`; contains `x^q` for all `x ∈ X`. Integer `q` is [`powi`](Interval::powi);
     /// otherwise `X` must be non-negative (positive when `q < 0`), else a domain error.
     pub fn powq(&self, q: &BigRational) -> MathResult<Interval> {
         use num_traits::{Signed, ToPrimitive, Zero};

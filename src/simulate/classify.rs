@@ -172,7 +172,7 @@ pub struct Converging {
 }
 
 /// Whether the tail is still converging to a point or a period-`p` orbit: for some `p`, the
-/// largest mismatch `‖θ_t − θ_{t−p}‖_∞` in each of [`BLOCKS`] consecutive blocks of the tail is
+/// largest mismatch `‖θ_t − θ_{t−p}‖_∞` in each of `BLOCKS` consecutive blocks of the tail is
 /// strictly smaller than in the block before, and the last is below 0.999 times the first
 /// (rounding alone never shrinks a constant mismatch that much). Among
 /// such `p` the one whose mismatch shrinks fastest is taken, then replaced by its smallest

@@ -1,7 +1,7 @@
 //! `threshold`: the learning rate at which the period-2 orbit near a minimum is born
 //! (`birth`, multiplier 1), is superstable (multiplier 0) or period-doubles (multiplier −1).
 //!
-//! Guarantees: see `threshold.rs`. Every value printed is proved: an exact rational or Q[π]
+//! Guarantees: see `threshold.rs`. Every value printed is proved: an exact rational or Q\[π\]
 //! value, an exact algebraic number (minimal polynomial with an isolating interval), or an
 //! outward-rounded enclosure of width < 1e-30. A loss that is not a polynomial with rational
 //! coefficients takes the certified-enclosure path automatically; `method` says which.
@@ -73,7 +73,7 @@ pub struct ThresholdRequest {
     pub budget: Budget,
 }
 
-/// The learning rate in SPEC form: `exact` (+ `lo`, `hi`) for a rational or Q[π] value;
+/// The learning rate in SPEC form: `exact` (+ `lo`, `hi`) for a rational or Q\[π\] value;
 /// `minpoly`, `lo`, `hi` (an isolating interval, exact decimals) for an algebraic number;
 /// `lo`, `hi` for an enclosure.
 #[derive(Clone, Debug, Serialize, PartialEq)]
