@@ -97,8 +97,7 @@ fn mid_point(x: &[Interval]) -> Vec<Interval> {
 /// Approximate inverse of the midpoint matrix by Gauss-Jordan in MPFR floats (no rigour
 /// needed). `None` if (numerically) singular.
 fn approx_inverse(j: &[Vec<Interval>], prec: u32) -> Option<Vec<Vec<Float>>> {
-    let n = j.len();
-    if n == 1 {
+    if j.len() == 1 {
         // 1/mid(J) rounded to nearest at `prec`: what the elimination below computes for
         // n = 1, without its matrices (the 1-D searches call this once per box and step)
         let m = j[0][0].mid();

@@ -9,7 +9,8 @@
 //! certified tests; a function outside its domain on (part of) the input returns a
 //! [`crate::error::MathError`].
 
-use super::{domain, fixed, max_f, min_f, Interval};
+use super::fixed::{self, exp_bracket, log_bracket};
+use super::{domain, max_f, min_f, Interval};
 use crate::error::MathResult;
 use num_rational::BigRational;
 use rug::float::Round;
@@ -539,8 +540,6 @@ fn min_ref(a: &Float, b: &Float) -> Float {
 fn max_ref(a: &Float, b: &Float) -> Float {
     if b > a { b.clone() } else { a.clone() }
 }
-
-use fixed::{exp_bracket, log_bracket};
 
 /// `exp(x)` rounded in direction `r` (`Down`: a lower bound, `Up`: an upper bound) at `p` bits.
 fn exp_round(x: &Float, p: u32, r: Round) -> Float {

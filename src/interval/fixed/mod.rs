@@ -212,6 +212,20 @@ pub fn bracket<T: Fix>(v: T, e: i64, shift: i32, p: u32) -> (Float, Float) {
     (lo, hi)
 }
 
+/// `f::<T>(args)` with the smallest fixed-point type `T` whose `MAX_PREC` serves precision `p`;
+/// `None` above the largest.
+macro_rules! by_precision {
+    ($p:expr, $f:ident($($a:expr),*)) => {
+        if $p <= <i128 as Fix>::MAX_PREC {
+            $f::<i128>($($a),*)
+        } else if $p <= <I256 as Fix>::MAX_PREC {
+            $f::<I256>($($a),*)
+        } else {
+            None
+        }
+    };
+}
+
 /// `([sin_lo, sin_hi], [cos_lo, cos_hi])` of the float `x` at precision `p <= 128`, clamped to
 /// `[−1, 1]`, when a kernel applies. (The exact values of a non-zero float are never ±1 or 0,
 /// and the kernel's are at least `2^-100` in magnitude: the signs are exact.)
@@ -229,11 +243,7 @@ pub fn sin_cos_brackets(x: &Float, p: u32) -> Option<((Float, Float), (Float, Fl
         };
         Some((clamp(bracket(s, SIN_COS_ERR, 0, p)), clamp(bracket(c, SIN_COS_ERR, 0, p))))
     }
-    match p {
-        0..=64 => with::<i128>(x, p),
-        65..=128 => with::<I256>(x, p),
-        _ => None,
-    }
+    by_precision!(p, with(x, p))
 }
 
 /// `[lo, hi] ∋ exp(x)` at precision `p <= 128`, when a kernel applies.
@@ -242,11 +252,7 @@ pub fn exp_bracket(x: &Float, p: u32) -> Option<(Float, Float)> {
         let (v, k) = exp::<T>(x)?;
         Some(bracket(v, EXP_ERR, k, p))
     }
-    match p {
-        0..=64 => with::<i128>(x, p),
-        65..=128 => with::<I256>(x, p),
-        _ => None,
-    }
+    by_precision!(p, with(x, p))
 }
 
 /// `[lo, hi] ∋ log(x)` at precision `p <= 128`, when a kernel applies.
@@ -254,11 +260,7 @@ pub fn log_bracket(x: &Float, p: u32) -> Option<(Float, Float)> {
     fn with<T: Kernel>(x: &Float, p: u32) -> Option<(Float, Float)> {
         Some(bracket(log::<T>(x)?, LOG_ERR, 0, p))
     }
-    match p {
-        0..=64 => with::<i128>(x, p),
-        65..=128 => with::<I256>(x, p),
-        _ => None,
-    }
+    by_precision!(p, with(x, p))
 }
 
 #[cfg(test)]
