@@ -80,9 +80,9 @@ fn eval_cow<'v, A: Algebra>(e: &Expr, vars: &'v [A], ctx: &A::Ctx) -> MathResult
         Expr::Add(a, b) if matches!(**b, Expr::Num(_)) => eval(a, vars, ctx)?.into_owned().add_rational(num(b), ctx),
         Expr::Add(a, b) if matches!(**a, Expr::Num(_)) => eval(b, vars, ctx)?.into_owned().add_rational(num(a), ctx),
         Expr::Sub(a, b) if matches!(**b, Expr::Num(_)) => eval(a, vars, ctx)?.into_owned().add_rational(&-num(b), ctx),
-        Expr::Mul(a, b) if matches!(**b, Expr::Num(_)) => eval(a, vars, ctx)?.mul_rational(num(b), ctx),
-        Expr::Mul(a, b) if matches!(**a, Expr::Num(_)) => eval(b, vars, ctx)?.mul_rational(num(a), ctx),
-        Expr::Div(a, b) if matches!(&**b, Expr::Num(q) if !q.is_zero()) => eval(a, vars, ctx)?.div_rational(num(b), ctx)?,
+        Expr::Mul(a, b) if matches!(**b, Expr::Num(_)) => eval(a, vars, ctx)?.into_owned().mul_rational(num(b), ctx),
+        Expr::Mul(a, b) if matches!(**a, Expr::Num(_)) => eval(b, vars, ctx)?.into_owned().mul_rational(num(a), ctx),
+        Expr::Div(a, b) if matches!(&**b, Expr::Num(q) if !q.is_zero()) => eval(a, vars, ctx)?.into_owned().div_rational(num(b), ctx)?,
         Expr::Add(a, b) => match (eval(a, vars, ctx)?, eval(b, vars, ctx)?) {
             (Cow::Owned(l), r) => l.add_owned(&r),
             (Cow::Borrowed(l), Cow::Owned(r)) => r.add_owned(l),

@@ -30,6 +30,12 @@ pub trait System {
     fn value_and_jacobian(&self, x: &[Interval]) -> MathResult<(Vec<Interval>, Vec<Vec<Interval>>)> {
         Ok((self.value(x)?, self.jacobian(x)?))
     }
+    /// Whether some component of `G` certainly has no zero in the box (so `G` has none): by
+    /// default, some component of [`System::value`] excludes 0. Systems override it to stop
+    /// evaluating once one component excludes 0. Never `true` for a box holding a zero.
+    fn excludes_zero(&self, x: &[Interval]) -> MathResult<bool> {
+        Ok(self.value(x)?.iter().any(|g| !g.contains_zero()))
+    }
     /// Optional extra pruning: return `true` if the box certainly holds no zero of interest.
     fn exclude(&self, _x: &[Interval]) -> bool {
         false
@@ -120,7 +126,7 @@ fn gauss_jordan(j: &[Vec<Interval>], prec: u32) -> Option<Vec<Vec<Float>>> {
     let mut inv: Vec<Vec<Float>> =
         (0..n).map(|i| (0..n).map(|k| Float::with_val(prec, u32::from(i == k))).collect()).collect();
     for c in 0..n {
-        let piv = (c..n).max_by(|&p, &q| a[p][c].clone().abs().partial_cmp(&a[q][c].clone().abs()).unwrap())?;
+        let piv = (c..n).max_by(|&p, &q| a[p][c].cmp_abs(&a[q][c]).expect("finite"))?;
         if a[piv][c].is_zero() {
             return None;
         }
@@ -165,19 +171,23 @@ fn krawczyk_with<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], jx: &[Vec<Inte
     let xc = mid_point(x);
     let gc = sys.value(&xc)?;
     let zero = || Interval::from_int(0, prec);
+    // Y as point intervals and X − x̌ once (not once per row): the same operations in the same
+    // order as the formula below, so the same enclosure.
+    let y: Vec<Vec<Interval>> = y.iter().map(|row| row.iter().map(point_interval).collect()).collect();
+    let dx: Vec<Interval> = x.iter().zip(&xc).map(|(xk, ck)| xk.sub(ck)).collect();
     let mut k = Vec::with_capacity(n);
-    for i in 0..n {
+    for (i, yi) in y.iter().enumerate() {
         // x̌_i − Σ_j Y_ij G_j(x̌) + Σ_k (δ_ik − Σ_j Y_ij J_jk) (X_k − x̌_k)
         let mut acc = xc[i].clone();
-        for (jj, g) in gc.iter().enumerate() {
-            acc = acc.sub(&point_interval(&y[i][jj]).mul(g));
+        for (yij, g) in yi.iter().zip(&gc) {
+            acc = acc.sub(&yij.mul(g));
         }
-        for kk in 0..n {
+        for (kk, dxk) in dx.iter().enumerate() {
             let mut m = if i == kk { Interval::from_int(1, prec) } else { zero() };
-            for jj in 0..n {
-                m = m.sub(&point_interval(&y[i][jj]).mul(&jx[jj][kk]));
+            for (yij, jrow) in yi.iter().zip(jx) {
+                m = m.sub(&yij.mul(&jrow[kk]));
             }
-            acc = acc.add(&m.mul(&x[kk].sub(&xc[kk])));
+            acc = acc.add(&m.mul(dxk));
         }
         k.push(acc);
     }
@@ -475,12 +485,9 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
                 continue;
             }
         }
-        match sys.value(&x) {
-            Ok(v) => {
-                if v.iter().any(|g| !g.contains_zero()) {
-                    continue; // no zero in x
-                }
-            }
+        match sys.excludes_zero(&x) {
+            Ok(true) => continue, // no zero in x
+            Ok(false) => {}
             Err(e) => {
                 if small {
                     out.undecided.push(Undecided { region: x, reason: format!("cannot evaluate: {e}") });

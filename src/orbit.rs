@@ -132,34 +132,54 @@ impl Period2<'_> {
     }
 }
 
-impl System for Period2<'_> {
-    fn dim(&self) -> usize {
-        2
-    }
-    fn value(&self, x: &[Interval]) -> MathResult<Vec<Interval>> {
+impl Period2<'_> {
+    /// [`System::value`]; with `stop_if_excluded`, `None` as soon as `A`, or `B` by the direct
+    /// quotient, excludes 0 (then the mean-value form of `B` over the hull is not needed:
+    /// the box holds no zero whatever it gives).
+    fn value_unless_excluded(&self, x: &[Interval], stop_if_excluded: bool) -> MathResult<Option<Vec<Interval>>> {
         let (m, s) = (&x[0], &x[1]);
         let h = Self::h(s)?;
         let dp = fp(self.loss, &m.add(&h), 1)?;
         let dm = fp(self.loss, &m.sub(&h), 1)?;
         // A, and B by the direct difference quotient when h > 0 (tight at points) ...
         let (a, direct) = self.direct_value(&h, &dp, &dm)?;
+        if stop_if_excluded && (!a.contains_zero() || direct.as_ref().is_some_and(|d| !d.contains_zero())) {
+            return Ok(None);
+        }
         // ... at a narrow box away from h = 0 that is all (the mean-value form over the hull
         // m ± h, of width 2h, would be far wider: skipping it saves a third of the work) ...
         if let Some(d) = &direct {
             if Self::point_like(m, s, &h) {
-                return Ok(vec![a, d.clone()]);
+                return Ok(Some(vec![a, d.clone()]));
             }
             // ... and where h varies over the box by at most its lower bound (h well away from
             // 0 for this box) the direct quotient alone too: a choice of enclosure for speed
             // (both are valid); on the orbit workload it leaves the boxes (52) and the result
             // unchanged and saves the hull evaluation on most boxes (-7% instructions).
             if h.width() <= *h.lo() {
-                return Ok(vec![a, d.clone()]);
+                return Ok(Some(vec![a, d.clone()]));
             }
         }
         // ... otherwise also by the mean-value form (valid down to h = 0), intersected.
         let f2 = fp(self.loss, &Self::hull(m, &h), 2)?[2].clone();
-        Ok(vec![a, self.mean_value_b(&f2, direct)])
+        Ok(Some(vec![a, self.mean_value_b(&f2, direct)]))
+    }
+}
+
+impl System for Period2<'_> {
+    fn dim(&self) -> usize {
+        2
+    }
+    fn value(&self, x: &[Interval]) -> MathResult<Vec<Interval>> {
+        Ok(self.value_unless_excluded(x, false)?.expect("computed in full"))
+    }
+    fn excludes_zero(&self, x: &[Interval]) -> MathResult<bool> {
+        // (B's final enclosure lies inside the direct one, so a direct B excluding 0 decides
+        // as the full value would: the same boxes are excluded.)
+        Ok(match self.value_unless_excluded(x, true)? {
+            None => true,
+            Some(v) => v.iter().any(|g| !g.contains_zero()),
+        })
     }
     fn jacobian(&self, x: &[Interval]) -> MathResult<Vec<Vec<Interval>>> {
         let (m, s) = (&x[0], &x[1]);

@@ -50,10 +50,10 @@ pub trait Algebra: Clone + Sized {
     fn add_rational(self, q: &BigRational, ctx: &Self::Ctx) -> Self {
         self.add_owned(&Self::from_rational(q, ctx))
     }
-    fn mul_rational(&self, q: &BigRational, ctx: &Self::Ctx) -> Self {
+    fn mul_rational(self, q: &BigRational, ctx: &Self::Ctx) -> Self {
         self.mul(&Self::from_rational(q, ctx))
     }
-    fn div_rational(&self, q: &BigRational, ctx: &Self::Ctx) -> MathResult<Self> {
+    fn div_rational(self, q: &BigRational, ctx: &Self::Ctx) -> MathResult<Self> {
         self.div(&Self::from_rational(q, ctx))
     }
     fn powi(&self, n: i64) -> MathResult<Self>;
@@ -72,6 +72,17 @@ pub trait Algebra: Clone + Sized {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series<S> {
     pub c: Vec<S>,
+}
+
+/// `q` as an `i64` when it is an integer of at most 53 bits (then `from_rational(q)` is the
+/// exact point at every precision of 53 bits or more, and the integer operations round as the
+/// general ones do; below 53 bits they are tighter).
+fn small_integer(q: &BigRational) -> Option<i64> {
+    use num_traits::ToPrimitive;
+    if !q.is_integer() {
+        return None;
+    }
+    q.numer().to_i64().filter(|n| n.unsigned_abs() < 1 << 53)
 }
 
 /// `x / k` (÷ 1 is exact in every scalar: `x` itself).
@@ -304,11 +315,20 @@ impl<S: Scalar> Algebra for Series<S> {
         self.c[0] = self.c[0].add(&S::from_rational(q, &ctx.0));
         self
     }
-    fn mul_rational(&self, q: &BigRational, ctx: &Self::Ctx) -> Self {
+    // An integer q (the common `2*f`, `f/2`) goes through the scalar's integer product and
+    // quotient: the same directed roundings as with the constant `from_rational(q)`, without
+    // building it and without the general product's sign cases.
+    fn mul_rational(self, q: &BigRational, ctx: &Self::Ctx) -> Self {
+        if let Some(n) = small_integer(q) {
+            return Series { c: self.c.into_iter().map(|a| a.mul_int_owned(n)).collect() };
+        }
         let s = S::from_rational(q, &ctx.0);
         Series { c: self.c.iter().map(|a| s.mul(a)).collect() }
     }
-    fn div_rational(&self, q: &BigRational, ctx: &Self::Ctx) -> MathResult<Self> {
+    fn div_rational(self, q: &BigRational, ctx: &Self::Ctx) -> MathResult<Self> {
+        if let Some(n) = small_integer(q).filter(|&n| n != 0) {
+            return Ok(Series { c: self.c.into_iter().map(|a| a.div_int_owned(n)).collect() });
+        }
         let s = S::from_rational(q, &ctx.0);
         Ok(Series { c: self.c.iter().map(|a| a.div(&s)).collect::<MathResult<_>>()? })
     }

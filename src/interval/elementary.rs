@@ -277,7 +277,8 @@ impl Interval {
     /// Signs and directed values of `sin` and `cos` at both endpoints, used when the width is
     /// below 3 (< π): then `X` holds at most one zero of `cos` (and of `sin`), and a correctly
     /// rounded `cos`/`sin` of a float is never 0 unless the float is 0, so a sign change
-    /// between the endpoints detects the critical point exactly.
+    /// between the endpoints detects the critical point exactly. The values are brackets at
+    /// `q <= p` bits (see below), not yet raised to the interval's precision `p`.
     fn narrow_trig(&self) -> Option<[(Float, Float, Float, Float); 2]> {
         if !self.is_bounded() {
             return None;
@@ -292,18 +293,11 @@ impl Interval {
         // cheaper there than at 64 bits. (The endpoints themselves are used exactly.)
         let mut wide = Float::with_val(8, 1);
         wide >>= 8;
+        // (The values stay at q bits; `sin_with` and `cos_with` raise the two they keep to p
+        // bits, exactly.)
         let q = if p > 32 && self.width() >= wide { 32 } else { p };
-        let at = |x: &Float| {
-            let (a, b, c, d) = trig_at(x, q);
-            if q == p {
-                (a, b, c, d)
-            } else {
-                // exact: more bits
-                (Float::with_val(p, a), Float::with_val(p, b), Float::with_val(p, c), Float::with_val(p, d))
-            }
-        };
-        let lo = at(&self.lo);
-        let hi = if self.is_point() { lo.clone() } else { at(&self.hi) };
+        let lo = trig_at(&self.lo, q);
+        let hi = if self.is_point() { lo.clone() } else { trig_at(&self.hi, q) };
         Some([lo, hi])
     }
 
@@ -412,8 +406,8 @@ impl Interval {
         if let Some([(sl_d, sl_u, cl_d, _), (sh_d, sh_u, ch_d, _)]) = nt {
             // Sign of cos at the endpoints (cl_d and the exact cos share the sign, see above).
             let (cl, ch) = (cl_d.cmp0(), ch_d.cmp0());
-            let lo_d = min_ref(sl_d, sh_d);
-            let hi_u = max_ref(sl_u, sh_u);
+            let lo_d = min_at(p, sl_d, sh_d);
+            let hi_u = max_at(p, sl_u, sh_u);
             return if cl == ch {
                 Interval::checked(lo_d, hi_u) // monotone on X
             } else if cl == Some(Ordering::Greater) || ch == Some(Ordering::Less) {
@@ -431,8 +425,8 @@ impl Interval {
             // cos' = −sin: the sign of sin at the endpoints decides monotonicity. sin(0) = 0
             // exactly is the one float zero; treat a zero endpoint as a possible extremum.
             let (sl, sh) = (sl_d.cmp0(), sh_d.cmp0());
-            let lo_d = min_ref(cl_d, ch_d);
-            let hi_u = max_ref(cl_u, ch_u);
+            let lo_d = min_at(p, cl_d, ch_d);
+            let hi_u = max_at(p, cl_u, ch_u);
             let zero = |o: Option<Ordering>| o == Some(Ordering::Equal);
             return if sl == sh && !zero(sl) {
                 Interval::checked(lo_d, hi_u)
@@ -539,6 +533,16 @@ fn min_ref(a: &Float, b: &Float) -> Float {
 /// The larger of two floats, copied.
 fn max_ref(a: &Float, b: &Float) -> Float {
     if b > a { b.clone() } else { a.clone() }
+}
+
+/// `min(a, b)` at precision `p` (exact for arguments of at most `p` bits).
+fn min_at(p: u32, a: &Float, b: &Float) -> Float {
+    Float::with_val(p, if b < a { b } else { a })
+}
+
+/// `max(a, b)` at precision `p` (exact for arguments of at most `p` bits).
+fn max_at(p: u32, a: &Float, b: &Float) -> Float {
+    Float::with_val(p, if b > a { b } else { a })
 }
 
 /// `exp(x)` rounded in direction `r` (`Down`: a lower bound, `Up`: an upper bound) at `p` bits.

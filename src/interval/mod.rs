@@ -80,6 +80,26 @@ fn mul_r(prec: u32, a: &Float, b: &Float, r: Round) -> Float {
     }
 }
 
+// Sign tests of an endpoint: the same answers as `x >= 0`, `x <= 0`, `x > 0`, `x < 0` (false
+// for NaN; ±0 is 0), from MPFR's inline NaN, zero and sign-bit tests instead of a call to its
+// comparison function (the product, quotient and `0 ∈ X` tests ask them on every operation).
+#[inline]
+fn nonneg(x: &Float) -> bool {
+    !x.is_nan() && (x.is_zero() || x.is_sign_positive())
+}
+#[inline]
+fn nonpos(x: &Float) -> bool {
+    !x.is_nan() && (x.is_zero() || x.is_sign_negative())
+}
+#[inline]
+fn pos(x: &Float) -> bool {
+    !x.is_nan() && !x.is_zero() && x.is_sign_positive()
+}
+#[inline]
+fn neg(x: &Float) -> bool {
+    !x.is_nan() && !x.is_zero() && x.is_sign_negative()
+}
+
 fn min_f(a: Float, b: Float) -> Float {
     if b < a {
         b
@@ -201,15 +221,15 @@ impl Interval {
     }
     /// `0 ∈ self`.
     pub fn contains_zero(&self) -> bool {
-        self.lo <= 0 && self.hi >= 0
+        nonpos(&self.lo) && nonneg(&self.hi)
     }
     /// `lo > 0`: every element is positive.
     pub fn is_pos(&self) -> bool {
-        self.lo > 0
+        pos(&self.lo)
     }
     /// `hi < 0`: every element is negative.
     pub fn is_neg(&self) -> bool {
-        self.hi < 0
+        neg(&self.hi)
     }
     /// `self == [0, 0]`.
     pub fn is_zero(&self) -> bool {
@@ -371,7 +391,7 @@ impl Interval {
     #[allow(clippy::type_complexity)]
     fn product_pairs<'a>(a: &'a Interval, b: &'a Interval) -> Option<((&'a Float, &'a Float), (&'a Float, &'a Float))> {
         let (al, ah, bl, bh) = (&a.lo, &a.hi, &b.lo, &b.hi);
-        let (a_pos, a_neg, b_pos, b_neg) = (*al >= 0, *ah <= 0, *bl >= 0, *bh <= 0);
+        let (a_pos, a_neg, b_pos, b_neg) = (nonneg(al), nonpos(ah), nonneg(bl), nonpos(bh));
         Some(if a_pos {
             if b_pos {
                 ((al, bl), (ah, bh))
@@ -437,8 +457,8 @@ impl Interval {
         let (al, ah, bl, bh) = (&self.lo, &self.hi, &o.lo, &o.hi);
         let d = |x: &Float, y: &Float| rnd!(p, x / y, Round::Down);
         let u = |x: &Float, y: &Float| rnd!(p, x / y, Round::Up);
-        let a_pos = *al >= 0;
-        let a_neg = *ah <= 0;
+        let a_pos = nonneg(al);
+        let a_neg = nonpos(ah);
         let (lo, hi) = if o.is_pos() {
             if a_pos {
                 (d(al, bh), u(ah, bl))
@@ -655,6 +675,25 @@ impl fmt::Display for Interval {
 
 #[cfg(test)]
 mod tests {
+    /// The inline sign tests answer as MPFR's comparisons with 0, on every kind of float.
+    #[test]
+    fn sign_tests_agree_with_comparisons() {
+        use rug::float::Special;
+        let mut xs: Vec<Float> = [Special::Zero, Special::NegZero, Special::Infinity, Special::NegInfinity, Special::Nan]
+            .into_iter()
+            .map(|s| Float::with_val(64, s))
+            .collect();
+        for v in [1.5f64, -1.5, 1e-300, -1e-300, 3.0, -7.25] {
+            xs.push(Float::with_val(64, v));
+        }
+        for x in &xs {
+            assert_eq!(nonneg(x), *x >= 0, "{x} >= 0");
+            assert_eq!(nonpos(x), *x <= 0, "{x} <= 0");
+            assert_eq!(pos(x), *x > 0, "{x} > 0");
+            assert_eq!(neg(x), *x < 0, "{x} < 0");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 
