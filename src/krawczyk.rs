@@ -304,7 +304,14 @@ fn newton_then_verify<Sys: System + ?Sized>(sys: &Sys, enc: &[Interval], prec: u
     if !contains_box(enc, &b) {
         return None;
     }
-    let k = krawczyk(sys, &b, prec).ok()??;
+    // The Jacobian over B is only multiplied into (I − Y J(B))(B − x̌): with B's radius
+    // 2^-(prec − 24) relative, its accuracy hardly matters, so it is enclosed over B rounded
+    // outward to SEARCH_PREC bits (a box containing B: a valid enclosure of G' over B) with the
+    // cheaper one-limb arithmetic. |I − Y J| is then about 2^-60 and its product with B − x̌
+    // lies far below the rounding of the rest of K(B).
+    let b_low: Vec<Interval> = b.iter().map(|i| i.with_prec(SEARCH_PREC.min(i.prec()))).collect();
+    let jb = sys.jacobian(&b_low).ok()?;
+    let k = krawczyk_with(sys, &b, &jb, prec).ok()??;
     if !b.iter().zip(&k).all(|(o, i)| o.contains_interior(i)) {
         return None;
     }
