@@ -247,7 +247,7 @@ pub fn derivatives_best(loss: &Loss, theta: &[Num], dir: &[Num], order: usize, p
         let t: Vec<BigRational> = theta.iter().map(|n| n.exact().unwrap().clone()).collect();
         let d: Vec<BigRational> = dir.iter().map(|n| n.exact().unwrap().clone()).collect();
         match along(loss, &t, &d, order) {
-            Ok(s) => return Ok(s.derivatives().into_iter().map(Num::Exact).collect()),
+            Ok(s) => return Ok(s.into_derivatives().into_iter().map(Num::Exact).collect()),
             Err(MathError::NotExact { .. }) => {}
             Err(e) => return Err(e),
         }
@@ -256,7 +256,7 @@ pub fn derivatives_best(loss: &Loss, theta: &[Num], dir: &[Num], order: usize, p
         let t: Vec<PiPoly> = theta.iter().map(|n| n.pi_exact().unwrap()).collect();
         let d: Vec<PiPoly> = dir.iter().map(|n| n.pi_exact().unwrap()).collect();
         match along(loss, &t, &d, order) {
-            Ok(s) => return Ok(s.derivatives().into_iter().map(Num::from_pipoly).collect()),
+            Ok(s) => return Ok(s.into_derivatives().into_iter().map(Num::from_pipoly).collect()),
             Err(MathError::NotExact { .. }) => {}
             Err(e) => return Err(e),
         }
@@ -264,5 +264,5 @@ pub fn derivatives_best(loss: &Loss, theta: &[Num], dir: &[Num], order: usize, p
     let t: Vec<Interval> = theta.iter().map(|n| n.to_interval(prec)).collect();
     let d: Vec<Interval> = dir.iter().map(|n| n.to_interval(prec)).collect();
     let s = along(loss, &t, &d, order)?;
-    Ok(s.derivatives().into_iter().map(Num::Enclosed).collect())
+    Ok(s.into_derivatives().into_iter().map(Num::Enclosed).collect())
 }

@@ -181,13 +181,13 @@ pub fn second_derivative(loss: &Loss, z: &Zero) -> MathResult<Num> {
 pub fn derivatives_at(loss: &Loss, z: &Zero, order: usize) -> MathResult<Vec<Num>> {
     if let Some(p) = z.point.pi_exact() {
         match taylor_1d(loss, &p, order) {
-            Ok(s) => return Ok(s.derivatives().into_iter().map(Num::from_pipoly).collect()),
+            Ok(s) => return Ok(s.into_derivatives().into_iter().map(Num::from_pipoly).collect()),
             Err(MathError::NotExact { .. }) => {}
             Err(e) => return Err(e),
         }
     }
     let s = taylor_1d(loss, &z.enclosure, order)?;
-    Ok(s.derivatives().into_iter().map(Num::Enclosed).collect())
+    Ok(s.into_derivatives().into_iter().map(Num::Enclosed).collect())
 }
 
 /// The certified sign of a number.

@@ -38,7 +38,7 @@ pub struct Period2<'a> {
 
 /// Enclosures of `f, f', ..., f^(order)` over `x`.
 pub fn fp(loss: &Loss, x: &Interval, order: usize) -> MathResult<Vec<Interval>> {
-    Ok(taylor_1d(loss, x, order)?.derivatives())
+    Ok(taylor_1d(loss, x, order)?.into_derivatives())
 }
 
 impl Period2<'_> {
