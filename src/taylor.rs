@@ -324,7 +324,10 @@ impl<S: Scalar> Algebra for Series<S> {
     // With a constant series (q, 0, ..., 0): the sum changes c[0] only, the Cauchy product
     // is q·c[k] and the quotient recurrence c[k]/q (the other terms are exact zeros).
     fn add_rational(mut self, q: &BigRational, ctx: &Self::Ctx) -> Self {
-        self.c[0] = self.c[0].add(&S::from_rational(q, &ctx.0));
+        // c[0] + q in place (the same sum as `c[0].add(q)`)
+        let c0 = std::mem::replace(&mut self.c[0], S::from_rational(q, &ctx.0));
+        let sum = c0.add_owned(&self.c[0]);
+        self.c[0] = sum;
         self
     }
     // An integer q (the common `2*f`, `f/2`) goes through the scalar's integer product and

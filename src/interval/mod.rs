@@ -153,8 +153,10 @@ impl Interval {
         // (|n| < 2^63), so the only rounding is the directed division by d.
         if prec >= 64 {
             if let (Some(n), Some(d)) = (q.numer().to_i64(), q.denom().to_i64()) {
-                let nf = Float::with_val(prec, n);
-                if d == 1 {
+                let mut nf = Float::with_val(prec, n);
+                if d.count_ones() == 1 {
+                    // n/2^k: exact (an exponent shift)
+                    nf >>= d.trailing_zeros();
                     return Interval::raw(nf.clone(), nf);
                 }
                 return Interval::raw(rnd!(prec, &nf / d, Round::Down), rnd!(prec, &nf / d, Round::Up));
