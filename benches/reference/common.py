@@ -19,7 +19,11 @@ def min_time():
 
 
 def bench(tool, workload, case, f, setup=None, min_runs=None):
-    """Times f() (setup(), if given, runs untimed before every call)."""
+    """Times f() (setup(), if given, runs untimed before every call). Skipped unless the case
+    name contains EOSCERT_BENCH_CASE (when set), as in benches/workloads.rs."""
+    only = os.environ.get("EOSCERT_BENCH_CASE")
+    if only is not None and only not in case:
+        return
     min_runs = MIN_RUNS if min_runs is None else min_runs
     if setup:
         setup()
