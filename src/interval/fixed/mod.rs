@@ -207,8 +207,10 @@ pub fn bracket<T: Fix>(v: T, e: i64, shift: i32, p: u32) -> (Float, Float) {
     let mut lo = (v - units(e)).to_float_units(p, Round::Down);
     let mut hi = (v + units(e)).to_float_units(p, Round::Up);
     // exact: a power-of-two scaling far from the exponent limits
-    lo <<= shift;
-    hi <<= shift;
+    if shift != 0 {
+        lo <<= shift;
+        hi <<= shift;
+    }
     (lo, hi)
 }
 
@@ -232,11 +234,12 @@ macro_rules! by_precision {
 pub fn sin_cos_brackets(x: &Float, p: u32) -> Option<((Float, Float), (Float, Float))> {
     fn with<T: Kernel>(x: &Float, p: u32) -> Option<((Float, Float), (Float, Float))> {
         let (s, c) = sin_cos::<T>(x)?;
+        // (|x| < 1 when its exponent is at most 0: then no comparison is needed.)
         let clamp = |(mut lo, mut hi): (Float, Float)| {
-            if lo < -1 {
+            if lo.get_exp().is_some_and(|e| e > 0) && lo < -1 {
                 lo.assign(-1);
             }
-            if hi > 1 {
+            if hi.get_exp().is_some_and(|e| e > 0) && hi > 1 {
                 hi.assign(1);
             }
             (lo, hi)
