@@ -126,7 +126,8 @@ impl<S: Scalar> Series<S> {
 
     /// The variable `t ↦ a + t` of order `n` (the independent variable at `a`).
     pub fn variable(a: S, n: usize) -> Self {
-        Self::line(a.clone(), S::from_int(1, &a.ctx()), n)
+        let one = S::from_int(1, &a.ctx());
+        Self::line(a, one, n)
     }
 
     /// The line `t ↦ a + d t` of order `n` (a coordinate along a direction).
@@ -186,6 +187,27 @@ impl<S: Scalar> Series<S> {
         du.iter().skip(1).all(|d| d.sign() == Sign::Zero)
     }
 
+    /// `(du, linear)` for the chain rule, `du` as a vector only when it had to be computed: when
+    /// `u` is affine (its coefficients from `c[2]` on are exact zeros, which is when `u'`'s are
+    /// from `du[1]` on) only `du[0] = c[1]` is read ([`Series::chain_coef`] with `linear`), so
+    /// [`Series::du_slice`] borrows it instead.
+    fn chain_du(&self) -> (Option<Vec<S>>, bool) {
+        if self.c.iter().skip(2).all(|d| d.sign() == Sign::Zero) {
+            return (None, true);
+        }
+        let du = self.deriv_coefs();
+        let linear = Self::is_linear(&du);
+        (Some(du), linear)
+    }
+
+    /// The coefficients `du` of [`Series::chain_du`].
+    fn du_slice<'a>(&'a self, du: &'a Option<Vec<S>>) -> &'a [S] {
+        match du {
+            Some(v) => v,
+            None => &self.c[1.min(self.c.len())..2.min(self.c.len())],
+        }
+    }
+
     /// The series of the derivative `u'`, of order `n-1` (coefficients `(k+1) c[k+1]`).
     fn deriv_coefs(&self) -> Vec<S> {
         // (× 1 is exact in every scalar: a copy)
@@ -196,8 +218,8 @@ impl<S: Scalar> Series<S> {
     /// coefficient `m` is computed from `f[0..=m]` by `g_coef(f, m)` (so `g` may depend on f).
     fn integrate_ode(&self, f0: S, mut g_coef: impl FnMut(&[S], usize) -> MathResult<S>) -> MathResult<Self> {
         let n = self.order();
-        let du = self.deriv_coefs(); // du[i] = (i+1) u_{i+1}
-        let linear = Self::is_linear(&du);
+        let (du, linear) = self.chain_du(); // du[i] = (i+1) u_{i+1}
+        let du = self.du_slice(&du);
         let mut f = Vec::with_capacity(n + 1);
         f.push(f0);
         let mut g: Vec<S> = Vec::with_capacity(n);
@@ -554,8 +576,8 @@ impl<S: Scalar> Series<S> {
         };
         let mut s = vec![s0];
         let mut c = vec![c0];
-        let du = self.deriv_coefs();
-        let linear = Self::is_linear(&du);
+        let (du, linear) = self.chain_du();
+        let du = self.du_slice(&du);
         for k in 1..=n {
             let sk = over(Self::chain_coef(&du, &c, k - 1, linear), k);
             let ck = over(Self::chain_coef(&du, &s, k - 1, linear), k);
