@@ -98,6 +98,10 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn min(&self, o: &Self) -> Self;
     /// The certified sign.
     fn sign(&self) -> Sign;
+    /// Whether the value is exactly 1 (a product with it is then a copy); `false` when unknown.
+    fn is_exactly_one(&self) -> bool {
+        false
+    }
     /// An interval enclosure at precision `prec`.
     fn to_interval(&self, prec: u32) -> Interval;
 }
@@ -287,6 +291,9 @@ impl Scalar for BigRational {
             self.clone()
         }
     }
+    fn is_exactly_one(&self) -> bool {
+        num_traits::One::is_one(self)
+    }
     fn sign(&self) -> Sign {
         if self.is_zero() {
             Sign::Zero
@@ -398,6 +405,9 @@ impl Scalar for Interval {
     }
     fn min(&self, o: &Self) -> Self {
         Interval::min(self, o)
+    }
+    fn is_exactly_one(&self) -> bool {
+        self.is_point() && *self.lo() == 1
     }
     fn sign(&self) -> Sign {
         if self.is_zero() {

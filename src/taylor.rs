@@ -176,6 +176,10 @@ impl<S: Scalar> Series<S> {
     /// `du_0 b_k`, the same value (the zero terms add exactly nothing) without the products.
     fn chain_coef(du: &[S], b: &[S], k: usize, linear: bool) -> S {
         if linear {
+            // (the variable itself: u' = 1 exactly, and 1·b is b)
+            if du[0].is_exactly_one() {
+                return b[k].clone();
+            }
             du[0].mul(&b[k])
         } else {
             Self::prod_coef(du, b, k)
