@@ -13,6 +13,8 @@
 #        scripts/bench_compare.sh is created on first use)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Python's own per-run work varies with string-hash randomisation (dict layouts): fix the seed.
+export PYTHONHASHSEED=0
 FILTER="${1:-}"
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 2; }
 VENV=target/bench-compare-venv
