@@ -390,7 +390,8 @@ impl<S: Scalar> Algebra for Series<S> {
         for k in 0..=n {
             let mut acc = self.c[k].clone();
             for &j in nonzero.iter().take_while(|&&j| j <= k) {
-                acc = acc.sub_owned(&o.c[j].mul(&q[k - j]));
+                // (b_j = 1 exactly, e.g. the variable's: 1·q is q)
+                acc = if o.c[j].is_exactly_one() { acc.sub_owned(&q[k - j]) } else { acc.sub_owned(&o.c[j].mul(&q[k - j])) };
             }
             q.push(acc.div(b0)?);
         }
