@@ -29,14 +29,7 @@ else
 fi
 FILTER="${1:-}"
 
-VENV=target/bench-compare-venv
-if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV"
-fi
-if ! "$VENV/bin/python" -c "import flint, mpmath, sympy, numpy" 2>/dev/null; then
-    "$VENV/bin/pip" install --quiet python-flint mpmath sympy numpy
-fi
-PY="$VENV/bin/python"
+. scripts/bench_venv.sh
 OUT=target/bench-compare
 mkdir -p "$OUT"
 RES="$OUT/results.jsonl"
@@ -101,7 +94,7 @@ for round in $(seq 1 "$ROUNDS"); do
             EOSCERT_BENCH_CASE="$case" cargo bench --quiet --bench workloads -- $FILTER | tee -a "$RF"
             cd benches/reference
             for script in $(scripts_for "$case"); do
-                EOSCERT_BENCH_CASE="$case" "../../$PY" "$script" $FILTER | tee -a "../../$RF"
+                EOSCERT_BENCH_CASE="$case" "$PY" "$script" $FILTER | tee -a "../../$RF"
             done
             cd ../..
         done
@@ -111,7 +104,7 @@ for round in $(seq 1 "$ROUNDS"); do
         cd benches/reference
         for script in w1_sympy.py w1_flint.py w2_flint.py w3_flint.py w3_mpmath.py; do
             echo "== round $round of $ROUNDS: $script"
-            "../../$PY" "$script" $FILTER | tee -a "../../$RF"
+            "$PY" "$script" $FILTER | tee -a "../../$RF"
         done
         cd ../..
     fi

@@ -17,14 +17,7 @@ cd "$(dirname "$0")/.."
 export PYTHONHASHSEED=0
 FILTER="${1:-}"
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 2; }
-VENV=target/bench-compare-venv
-if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV"
-fi
-if ! "$VENV/bin/python" -c "import flint" 2>/dev/null; then
-    "$VENV/bin/pip" install --quiet python-flint mpmath sympy numpy
-fi
-PY="$PWD/$VENV/bin/python"
+. scripts/bench_venv.sh
 cargo bench --quiet --bench workloads --no-run 2>/dev/null || cargo bench --bench workloads --no-run
 BIN=$(ls -t target/release/deps/workloads-* | grep -v '\.d$' | head -1)
 

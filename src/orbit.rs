@@ -367,6 +367,34 @@ mod tests {
         Interval::from_rational(&BigRational::new(n.into(), d.into()), 128)
     }
 
+    /// `excludes_zero` (which stops before the hull evaluation once A or the direct B excludes
+    /// 0) decides every box as the full value does, on wide and narrow boxes, near s = 0 and
+    /// away from it.
+    #[test]
+    fn early_exclusion_decides_as_the_full_value() {
+        use crate::krawczyk::System;
+        let (mut boxes, mut excluded) = (0, 0);
+        for src in ["2*sin(x)", "(x^2 - 1)^2/4", "(tanh(x) - 1/2)^2"] {
+            let loss = crate::parse::parse_loss(src, &[], None).unwrap();
+            for eta in [q(21, 20), q(3, 2), q(1, 2)] {
+                let sys = Period2 { loss: &loss, eta, domain: q(-3, 1).hull(&q(3, 1)) };
+                for (m0, s0) in [(-3, 0), (-2, 1), (-1, 3), (0, 0), (1, 2), (2, 5), (-1, 40)] {
+                    for w in [1i64, 10, 1000, 1_000_000] {
+                        // m in [m0/2, m0/2 + 1/w], s in [s0/10, s0/10 + 1/w]
+                        let m = q(m0, 2).hull(&q(m0 * w + 2, 2 * w));
+                        let s = q(s0, 10).hull(&q(s0 * w + 10, 10 * w));
+                        let x = [m, s];
+                        let (Ok(early), Ok(full)) = (sys.excludes_zero(&x), sys.value(&x)) else { continue };
+                        assert_eq!(early, full.iter().any(|g| !g.contains_zero()), "{src}: box {x:?}");
+                        boxes += 1;
+                        excluded += usize::from(early);
+                    }
+                }
+            }
+        }
+        assert!(boxes > 100 && excluded > 10 && boxes - excluded > 10, "{boxes} boxes, {excluded} excluded");
+    }
+
     /// The centered multiplier over a box contains the multiplier at points of the box
     /// (corners and interior points), for several losses, boxes and learning rates.
     #[test]

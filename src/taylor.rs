@@ -199,16 +199,15 @@ impl<S: Scalar> Series<S> {
         if self.c.iter().skip(2).all(|d| d.sign() == Sign::Zero) {
             return (None, true);
         }
-        let du = self.deriv_coefs();
-        let linear = Self::is_linear(&du);
-        (Some(du), linear)
+        // some c_k (k >= 2) is not exactly 0, so neither is k·c_k: not linear
+        (Some(self.deriv_coefs()), false)
     }
 
-    /// The coefficients `du` of [`Series::chain_du`].
+    /// The coefficients `du` of [`Series::chain_du`] (`[c_1]`, or nothing at order 0).
     fn du_slice<'a>(&'a self, du: &'a Option<Vec<S>>) -> &'a [S] {
         match du {
             Some(v) => v,
-            None => &self.c[1.min(self.c.len())..2.min(self.c.len())],
+            None => self.c.get(1..2).unwrap_or(&[]),
         }
     }
 

@@ -677,6 +677,9 @@ impl fmt::Display for Interval {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
     /// The inline sign tests answer as MPFR's comparisons with 0, on every kind of float.
     #[test]
     fn sign_tests_agree_with_comparisons() {
@@ -695,9 +698,6 @@ mod tests {
             assert_eq!(neg(x), *x < 0, "{x} < 0");
         }
     }
-
-    use super::*;
-    use proptest::prelude::*;
 
     fn iv(a: i64, w: u32, e: i32, prec: u32) -> Interval {
         let mut lo = Float::with_val(prec, a);
