@@ -40,6 +40,14 @@ pub trait System {
     fn exclude(&self, _x: &[Interval]) -> bool {
         false
     }
+    /// Approximations of `G(x)` and `G'(x)` at a point, rounded to nearest at the point's
+    /// precision ([`crate::approx`]; no guarantee), for the Newton steps that choose where the
+    /// refinement's Krawczyk test is made: never part of a proof. `None` when the system does
+    /// not offer them (the steps then take the midpoints of [`System::value_and_jacobian`] at
+    /// the point); `Some(Err)` when the evaluation fails there.
+    fn approx_value_and_jacobian(&self, _x: &[Float]) -> Option<MathResult<(Vec<Float>, Vec<Vec<Float>>)>> {
+        None
+    }
 }
 
 /// Limits on the search; reaching one turns the remaining boxes into [`Undecided`] ones.
@@ -104,22 +112,32 @@ fn mid_point(x: &[Interval]) -> Vec<Interval> {
 /// needed). `None` if (numerically) singular.
 fn approx_inverse(j: &[Vec<Interval>], prec: u32) -> Option<Vec<Vec<Float>>> {
     if j.len() == 1 {
-        // 1/mid(J) rounded to nearest at `prec`: what the elimination below computes for
-        // n = 1, without its matrices (the 1-D searches call this once per box and step)
-        let m = j[0][0].mid();
-        if !m.is_finite() || m.is_zero() {
-            return None;
-        }
-        let inv = Float::with_val(prec, 1u32) / &m;
-        return inv.is_finite().then(|| vec![vec![inv]]);
+        return inverse_1d(&j[0][0].mid(), prec);
     }
-    gauss_jordan(j, prec)
+    gauss_jordan(j.iter().map(|r| r.iter().map(|e| e.mid()).collect()).collect(), prec)
 }
 
-/// The general case of [`approx_inverse`].
-fn gauss_jordan(j: &[Vec<Interval>], prec: u32) -> Option<Vec<Vec<Float>>> {
-    let n = j.len();
-    let mut a: Vec<Vec<Float>> = j.iter().map(|r| r.iter().map(|e| e.mid()).collect()).collect();
+/// [`approx_inverse`] of a matrix of floats.
+fn approx_inverse_floats(a: Vec<Vec<Float>>, prec: u32) -> Option<Vec<Vec<Float>>> {
+    if a.len() == 1 {
+        return inverse_1d(&a[0][0], prec);
+    }
+    gauss_jordan(a, prec)
+}
+
+/// `1/m` rounded to nearest at `prec`: what the elimination below computes for n = 1, without
+/// its matrices (the 1-D searches call this once per box and step).
+fn inverse_1d(m: &Float, prec: u32) -> Option<Vec<Vec<Float>>> {
+    if !m.is_finite() || m.is_zero() {
+        return None;
+    }
+    let inv = Float::with_val(prec, 1u32) / m;
+    inv.is_finite().then(|| vec![vec![inv]])
+}
+
+/// The general case of [`approx_inverse`], on the midpoint matrix `a`.
+fn gauss_jordan(mut a: Vec<Vec<Float>>, prec: u32) -> Option<Vec<Vec<Float>>> {
+    let n = a.len();
     if a.iter().flatten().any(|x| !x.is_finite()) {
         return None;
     }
@@ -251,10 +269,16 @@ fn newton_then_verify<Sys: System + ?Sized>(sys: &Sys, enc: &[Interval], prec: u
     // |d| of the previous step per coordinate, while below `prec`
     let mut prev: Vec<Option<Float>> = vec![None; n];
     for _ in 0..16 {
-        let xi: Vec<Interval> = x.iter().map(|v| Interval::point(Float::with_val(p, v)).ok()).collect::<Option<_>>()?;
-        let (g, j) = sys.value_and_jacobian(&xi).ok()?;
-        let y = approx_inverse(&j, p)?;
-        let gm: Vec<Float> = g.iter().map(|v| v.mid()).collect();
+        let xp: Vec<Float> = x.iter().map(|v| Float::with_val(p, v)).collect();
+        let (gm, jm) = match sys.approx_value_and_jacobian(&xp) {
+            Some(r) => r.ok()?,
+            None => {
+                let xi: Vec<Interval> = xp.into_iter().map(|v| Interval::point(v).ok()).collect::<Option<_>>()?;
+                let (g, j) = sys.value_and_jacobian(&xi).ok()?;
+                (g.iter().map(|v| v.mid()).collect(), j.iter().map(|r| r.iter().map(|e| e.mid()).collect()).collect())
+            }
+        };
+        let y = approx_inverse_floats(jm, p)?;
         let mut small = true;
         for i in 0..n {
             let mut d = Float::with_val(p, 0);
@@ -648,7 +672,7 @@ mod tests {
             let mut hi = Float::with_val(64, n + i64::from(w));
             hi <<= e;
             let x = Interval::new(lo.clone(), hi).unwrap();
-            prop_assert_eq!(approx_inverse(&[vec![x.clone()]], prec), gauss_jordan(&[vec![x]], prec));
+            prop_assert_eq!(approx_inverse(&[vec![x.clone()]], prec), gauss_jordan(vec![vec![x.mid()]], prec));
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod expr;
 pub mod interval;
 pub mod jet;
 pub mod scalar;
+pub mod approx;
 pub mod taylor;
 pub mod numfmt;
 pub mod krawczyk;

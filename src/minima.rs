@@ -18,6 +18,7 @@ use crate::krawczyk::{self, Budget, System, Undecided};
 use crate::pipoly::PiPoly;
 use crate::scalar::{Scalar, Sign};
 use crate::snap;
+use rug::Float;
 
 /// The zeros of the `k`-th derivative of a one-variable loss, as a Krawczyk system.
 pub struct DerivativeZeros<'a> {
@@ -38,6 +39,10 @@ impl System for DerivativeZeros<'_> {
     fn value_and_jacobian(&self, x: &[Interval]) -> MathResult<(Vec<Interval>, Vec<Vec<Interval>>)> {
         let s = taylor_1d(self.loss, &x[0], self.k + 1)?;
         Ok((vec![s.derivative(self.k)], vec![vec![s.derivative(self.k + 1)]]))
+    }
+    fn approx_value_and_jacobian(&self, x: &[Float]) -> Option<MathResult<(Vec<Float>, Vec<Vec<Float>>)>> {
+        let s = taylor_1d(self.loss, &x[0], self.k + 1);
+        Some(s.map(|s| (vec![s.derivative(self.k)], vec![vec![s.derivative(self.k + 1)]])))
     }
 }
 

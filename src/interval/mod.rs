@@ -648,7 +648,7 @@ impl Interval {
 }
 
 mod elementary;
-mod fixed;
+pub(crate) mod fixed;
 
 /// Formats a float in decimal with `digits` significant digits, rounded in direction `r`.
 pub fn fmt_float(f: &Float, digits: usize, r: Round) -> String {
