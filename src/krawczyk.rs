@@ -114,15 +114,37 @@ fn approx_inverse(j: &[Vec<Interval>], prec: u32) -> Option<Vec<Vec<Float>>> {
     if j.len() == 1 {
         return inverse_1d(&j[0][0].mid(), prec);
     }
-    gauss_jordan(j.iter().map(|r| r.iter().map(|e| e.mid()).collect()).collect(), prec)
+    approx_inverse_floats(j.iter().map(|r| r.iter().map(|e| e.mid()).collect()).collect(), prec)
 }
 
 /// [`approx_inverse`] of a matrix of floats.
 fn approx_inverse_floats(a: Vec<Vec<Float>>, prec: u32) -> Option<Vec<Vec<Float>>> {
-    if a.len() == 1 {
-        return inverse_1d(&a[0][0], prec);
+    match a.len() {
+        1 => inverse_1d(&a[0][0], prec),
+        2 => inverse_2d(&a, prec),
+        _ => gauss_jordan(a, prec),
     }
-    gauss_jordan(a, prec)
+}
+
+/// The inverse of the 2×2 matrix `[[a, b], [c, d]]` as `[[d, −b], [−c, a]] / (ad − bc)`, each
+/// operation rounded to nearest at `prec` (a third of the elimination's operations: the 2-D
+/// orbit searches call this once per box and step). `None` when `ad − bc` is 0 or not finite.
+fn inverse_2d(a: &[Vec<Float>], prec: u32) -> Option<Vec<Vec<Float>>> {
+    let det = Float::with_val(prec, &a[0][0] * &a[1][1]) - Float::with_val(prec, &a[0][1] * &a[1][0]);
+    if !det.is_finite() || det.is_zero() {
+        return None;
+    }
+    let r = Float::with_val(prec, 1u32) / det;
+    let e = |x: &Float, neg: bool| {
+        let v = Float::with_val(prec, x * &r);
+        if neg {
+            -v
+        } else {
+            v
+        }
+    };
+    let inv = vec![vec![e(&a[1][1], false), e(&a[0][1], true)], vec![e(&a[1][0], true), e(&a[0][0], false)]];
+    inv.iter().flatten().all(|x| x.is_finite()).then_some(inv)
 }
 
 /// `1/m` rounded to nearest at `prec`: what the elimination below computes for n = 1, without
