@@ -696,5 +696,29 @@ mod tests {
             let x = Interval::new(lo.clone(), hi).unwrap();
             prop_assert_eq!(approx_inverse(&[vec![x.clone()]], prec), gauss_jordan(vec![vec![x.mid()]], prec));
         }
+
+        /// The 2-D closed-form inverse is an inverse: `A·inv(A)` is the identity within
+        /// `2^-(prec/2)` (far below what a preconditioner needs) for well-conditioned `A`, and
+        /// it agrees with the elimination to the same accuracy.
+        #[test]
+        fn two_dimensional_inverse_inverts(e in proptest::collection::vec(-1000i64..1000, 4), prec in prop::sample::select(vec![53u32, 64, 128, 200])) {
+            let a: Vec<Vec<Float>> = vec![
+                vec![Float::with_val(prec, e[0]) + 3000u32, Float::with_val(prec, e[1]) / 7u32],
+                vec![Float::with_val(prec, e[2]) / 3u32, Float::with_val(prec, e[3]) - 5000i32],
+            ];
+            let inv = inverse_2d(&a, prec).expect("regular");
+            let ge = gauss_jordan(a.clone(), prec).expect("regular");
+            let mut tol = Float::with_val(64, 1);
+            tol >>= prec / 2;
+            for i in 0..2 {
+                for k in 0..2 {
+                    let s = Float::with_val(prec, &a[i][0] * &inv[0][k]) + Float::with_val(prec, &a[i][1] * &inv[1][k]);
+                    let d = s - u32::from(i == k);
+                    prop_assert!(d.abs() <= tol, "A·inv(A) at ({i},{k})");
+                    let scale = Float::with_val(64, ge[i][k].abs_ref()) * &tol;
+                    prop_assert!(Float::with_val(prec, &inv[i][k] - &ge[i][k]).abs() <= scale.max(&tol), "vs elimination at ({i},{k})");
+                }
+            }
+        }
     }
 }
