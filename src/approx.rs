@@ -4,7 +4,7 @@
 //!
 //! Guarantee: only MPFR's. Each arithmetic operation is correctly rounded to nearest at the
 //! larger precision of its operands; `exp`, `log`, `sin` and `cos` are the fixed-point kernels'
-//! values rounded to nearest (within a few units in the last place) and the other elementary
+//! values rounded down (within a few units in the last place) and the other elementary
 //! functions the midpoints of this crate's interval enclosures at the point (with the
 //! intervals' domain errors). No `f64` and no libm: the same inputs give the same bits on every
 //! machine, so the tests these values steer, and the enclosures they certify, are reproducible.
@@ -113,13 +113,13 @@ impl Scalar for Float {
         }
     }
     fn apply(&self, f: Func) -> MathResult<Self> {
-        // the fixed-point kernels' values directly (one rounding instead of an enclosure's two)
+        // the fixed-point kernels' values directly (one conversion instead of an enclosure's two)
         let p = self.prec();
         let direct = match f {
-            Func::Exp => fixed::exp_nearest(self, p),
-            Func::Log if self.cmp0() == Some(Ordering::Greater) => fixed::log_nearest(self, p),
-            Func::Sin => fixed::sin_cos_nearest(self, p).map(|sc| sc.0),
-            Func::Cos => fixed::sin_cos_nearest(self, p).map(|sc| sc.1),
+            Func::Exp => fixed::exp_approx(self, p),
+            Func::Log if self.cmp0() == Some(Ordering::Greater) => fixed::log_approx(self, p),
+            Func::Sin => fixed::sin_cos_approx(self, p).map(|sc| sc.0),
+            Func::Cos => fixed::sin_cos_approx(self, p).map(|sc| sc.1),
             _ => None,
         };
         if let Some(v) = direct {
@@ -132,7 +132,7 @@ impl Scalar for Float {
         }
     }
     fn sin_cos(&self) -> MathResult<(Self, Self)> {
-        if let Some(sc) = fixed::sin_cos_nearest(self, self.prec()) {
+        if let Some(sc) = fixed::sin_cos_approx(self, self.prec()) {
             return Ok(sc);
         }
         let (s, c) = Interval::point(self.clone())?.sin_cos()?;

@@ -249,32 +249,32 @@ pub fn sin_cos_brackets(x: &Float, p: u32) -> Option<((Float, Float), (Float, Fl
     by_precision!(p, with(x, p))
 }
 
-/// `(sin x, cos x)` rounded to nearest from the kernel's values at precision `p <= 128`, when
-/// a kernel applies: approximations within [`SIN_COS_ERR`] units plus half an ulp, no direction
-/// (for [`crate::approx`]; the certified brackets are [`sin_cos_brackets`]).
-pub fn sin_cos_nearest(x: &Float, p: u32) -> Option<(Float, Float)> {
+/// `(sin x, cos x)` at precision `p <= 128` from the kernel's values (each rounded down), when
+/// a kernel applies: approximations within [`SIN_COS_ERR`] units plus one ulp (for
+/// [`crate::approx`]; the certified brackets are [`sin_cos_brackets`]).
+pub fn sin_cos_approx(x: &Float, p: u32) -> Option<(Float, Float)> {
     fn with<T: Kernel>(x: &Float, p: u32) -> Option<(Float, Float)> {
         let (s, c) = sin_cos::<T>(x)?;
-        Some((s.to_float_units(p, Round::Nearest), c.to_float_units(p, Round::Nearest)))
+        Some((s.to_float_units(p, Round::Down), c.to_float_units(p, Round::Down)))
     }
     by_precision!(p, with(x, p))
 }
 
-/// `exp x` rounded to nearest from the kernel's value (as [`sin_cos_nearest`]).
-pub fn exp_nearest(x: &Float, p: u32) -> Option<Float> {
+/// `exp x` from the kernel's value (as [`sin_cos_approx`]).
+pub fn exp_approx(x: &Float, p: u32) -> Option<Float> {
     fn with<T: Kernel>(x: &Float, p: u32) -> Option<Float> {
         let (v, k) = exp::<T>(x)?;
-        let mut f = v.to_float_units(p, Round::Nearest);
+        let mut f = v.to_float_units(p, Round::Down);
         f <<= k; // exact: a power-of-two scaling far from the exponent limits
         Some(f)
     }
     by_precision!(p, with(x, p))
 }
 
-/// `log x` rounded to nearest from the kernel's value (as [`sin_cos_nearest`]).
-pub fn log_nearest(x: &Float, p: u32) -> Option<Float> {
+/// `log x` from the kernel's value (as [`sin_cos_approx`]).
+pub fn log_approx(x: &Float, p: u32) -> Option<Float> {
     fn with<T: Kernel>(x: &Float, p: u32) -> Option<Float> {
-        Some(log::<T>(x)?.to_float_units(p, Round::Nearest))
+        Some(log::<T>(x)?.to_float_units(p, Round::Down))
     }
     by_precision!(p, with(x, p))
 }

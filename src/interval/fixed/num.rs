@@ -315,6 +315,25 @@ mod tests {
             prop_assert!(got == want, "{} vs {}", got, want);
         }
 
+        /// The same for `i128`.
+        #[test]
+        fn i128_to_float_is_correctly_rounded(a in any::<i128>(), shift in 0u32..128, p in 2u32..=100, up in any::<bool>()) {
+            let r = if up { Round::Up } else { Round::Down };
+            // half the cases: a p-bit leading part followed by a small remainder (exactly the
+            // case where rounding away from zero takes the extra step)
+            let v = if shift % 2 == 0 {
+                (a >> 1) >> shift
+            } else {
+                let t = (a >> (127 - p.min(60))) << (126 - p.min(60) - shift.min(60));
+                t + (a & 3)
+            };
+            let mut want = Float::with_val_round(p, v, r).0;
+            want >>= 120;
+            let got = v.to_float_units(p, r);
+            prop_assert_eq!(got.prec(), p);
+            prop_assert!(got == want, "{} vs {}", got, want);
+        }
+
         #[test]
         fn i128_mulf_truncates(a in any::<i128>(), b in any::<i128>()) {
             let (a, b) = (a >> 3, b >> 124);
