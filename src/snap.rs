@@ -132,7 +132,10 @@ fn simplest_in_fixed(e: &Interval, max_den: u64) -> Option<Option<BigRational>> 
     }
     // |endpoints| scaled to the grid, rounded outward (toward the wider interval).
     let scaled = |x: &rug::Float, up: bool| -> Option<u128> {
-        let mut v = rug::Float::with_val(x.prec().max(64) + GRID as u32, x.abs_ref());
+        if x.prec() <= 128 {
+            return grid_units(x, up);
+        }
+        let mut v = rug::Float::with_val(x.prec() + GRID as u32, x.abs_ref());
         v <<= GRID;
         let i = if up { v.ceil() } else { v.floor() };
         i.to_integer()?.to_u128()
@@ -151,14 +154,42 @@ fn simplest_in_fixed(e: &Interval, max_den: u64) -> Option<Option<BigRational>> 
     Some(if inside { Some(if neg { -r } else { r }) } else { None })
 }
 
+/// `|x|·2^GRID` rounded up (`up`) or down to an integer, from the significand's bits (no
+/// allocation), for `x` of at most 128 bits; `None` when it does not fit a `u128`.
+fn grid_units(x: &rug::Float, up: bool) -> Option<u128> {
+    if x.is_zero() {
+        return Some(0);
+    }
+    let e = x.get_exp()?; // |x| = m·2^(e − 64·limbs), m the significand's limbs as an integer
+    let limbs = (x.prec() - 1) / 64 + 1;
+    let m = x.get_significand()?.to_u128()?;
+    let sh = e + GRID - 64 * limbs as i32;
+    if sh >= 0 {
+        let sh = sh as u32;
+        return (sh < 128 && m.leading_zeros() >= sh).then(|| m << sh);
+    }
+    let k = sh.unsigned_abs();
+    if k >= 128 {
+        return Some(u128::from(up)); // 0 < |x|·2^GRID < 1
+    }
+    let q = m >> k;
+    let inexact = m & ((1u128 << k) - 1) != 0;
+    Some(if up && inexact { q + 1 } else { q })
+}
+
 /// `simplest_nonneg_rug` in `u128` arithmetic: `Some(None)` when the denominator exceeds
 /// `max_den`, `None` on overflow.
 fn simplest_nonneg_u128(mut a: u128, mut b: u128, mut c: u128, mut d: u128, max_den: u64) -> Option<Option<(u128, u128)>> {
-    let mut quotients: Vec<u128> = Vec::new();
+    // The convergents p_k/q_k of the common prefix, forward (p_{-2}, p_{-1}) = (0, 1) and
+    // (q_{-2}, q_{-1}) = (1, 0): the answer [n_0; ..., n_k, last] is then
+    // (last p_k + p_{k-1}) / (last q_k + q_{k-1}), with no list of quotients to fold back.
+    let (mut p_prev, mut p_cur) = (0u128, 1u128);
     let (mut q_prev, mut q_cur) = (1u128, 0u128);
     let last: u128;
     loop {
-        let (n, t) = (a / b, a % b);
+        // (one division: `a % b` would be a second call of the 128-bit division routine)
+        let n = a / b;
+        let t = a - n * b;
         if t == 0 {
             last = n;
             break;
@@ -169,19 +200,16 @@ fn simplest_nonneg_u128(mut a: u128, mut b: u128, mut c: u128, mut d: u128, max_
         }
         let cn = c - n.checked_mul(d)?;
         (a, b, c, d) = (d, cn, b, t);
+        let p_next = n.checked_mul(p_cur)?.checked_add(p_prev)?;
         let q_next = n.checked_mul(q_cur)?.checked_add(q_prev)?;
+        (p_prev, p_cur) = (p_cur, p_next);
         (q_prev, q_cur) = (q_cur, q_next);
         if q_cur > max_den as u128 {
             return Some(None);
         }
-        quotients.push(n);
     }
-    let (mut num, mut den) = (last, 1u128);
-    for q in quotients.into_iter().rev() {
-        let new_num = q.checked_mul(num)?.checked_add(den)?;
-        den = num;
-        num = new_num;
-    }
+    let num = last.checked_mul(p_cur)?.checked_add(p_prev)?;
+    let den = last.checked_mul(q_cur)?.checked_add(q_prev)?;
     Some((den <= max_den as u128).then_some((num, den)))
 }
 
