@@ -614,6 +614,11 @@ fn settle(
             // a contraction that keeps halving an already tiny coordinate (a linear
             // direction converging geometrically) would otherwise never let the box split.
             if halves(&c, &x, budget) && !small {
+                // The cut at the box's own precision: K(X̃) comes out at the system's (e.g. a
+                // 128-bit learning rate makes it 128 bits), which would take the rest of the
+                // search under this box to the full precision long before its width needs it.
+                // Rounding outward keeps it inside X (X's endpoints are floats at X's precision).
+                let c = c.iter().zip(&x).map(|(ci, xi)| if ci.prec() > xi.prec() { ci.with_prec(xi.prec()) } else { ci.clone() }).collect();
                 stack.push(c);
                 return;
             }

@@ -42,6 +42,17 @@ pub fn fp(loss: &Loss, x: &Interval, order: usize) -> MathResult<Vec<Interval>> 
 }
 
 impl Period2<'_> {
+    /// `η` at the precision `p` of the box being evaluated: rounded outward when `p` is below
+    /// its own (a superset of `η`, so every statement proved with it holds for every `η` in
+    /// the original; the search phase's 64-bit boxes then stay in 64-bit arithmetic, and the
+    /// refinement at the full precision uses `η` itself).
+    fn eta_at(&self, p: u32) -> std::borrow::Cow<'_, Interval> {
+        if p < self.eta.prec() {
+            std::borrow::Cow::Owned(self.eta.with_prec(p))
+        } else {
+            std::borrow::Cow::Borrowed(&self.eta)
+        }
+    }
     /// `h = √s`, an error (never a wrong value) when `s` may be negative.
     pub fn h(s: &Interval) -> MathResult<Interval> {
         if s.lo() < &0 {
@@ -69,7 +80,7 @@ impl Period2<'_> {
     fn direct_value(&self, h: &Interval, dp: &[Interval], dm: &[Interval]) -> MathResult<(Interval, Option<Interval>)> {
         let p = h.prec();
         let a = dp[1].add(&dm[1]).div(&Interval::from_int(2, p))?;
-        let b = if h.is_pos() { Some(Interval::from_int(4, p).sub(&self.eta.mul(&dp[1].sub(&dm[1]).div(h)?))) } else { None };
+        let b = if h.is_pos() { Some(Interval::from_int(4, p).sub(&self.eta_at(p).mul(&dp[1].sub(&dm[1]).div(h)?))) } else { None };
         Ok((a, b))
     }
     /// The Jacobian of (A, B) in (m, s) by the direct formulas, from `f, f', f''` at `m + h`
@@ -79,14 +90,15 @@ impl Period2<'_> {
     fn direct_jacobian(&self, h: &Interval, dp: &[Interval], dm: &[Interval]) -> MathResult<Vec<Vec<Interval>>> {
         let p = h.prec();
         let two = Interval::from_int(2, p);
+        let eta = self.eta_at(p);
         let sum2 = dp[2].add(&dm[2]);
         let diff2 = dp[2].sub(&dm[2]);
         let diff1 = dp[1].sub(&dm[1]);
         Ok(vec![
             vec![sum2.div(&two)?, diff2.div(&h.mul(&Interval::from_int(4, p)))?],
             vec![
-                self.eta.mul(&diff2.div(h)?).neg(),
-                self.eta.mul(&h.mul(&sum2).sub(&diff1).div(&h.powi(3)?.mul(&two))?).neg(),
+                eta.mul(&diff2.div(h)?).neg(),
+                eta.mul(&h.mul(&sum2).sub(&diff1).div(&h.powi(3)?.mul(&two))?).neg(),
             ],
         ])
     }
@@ -94,7 +106,7 @@ impl Period2<'_> {
     /// hull of the orbit points, intersected with the direct `B` when there is one.
     fn mean_value_b(&self, f2: &Interval, direct: Option<Interval>) -> Interval {
         let p = f2.prec();
-        let b = Interval::from_int(4, p).sub(&self.eta.mul(&Interval::from_int(2, p)).mul(f2));
+        let b = Interval::from_int(4, p).sub(&self.eta_at(p).mul(&Interval::from_int(2, p)).mul(f2));
         match direct.and_then(|d| b.intersect(&d)) {
             Some(i) => i,
             None => b,
@@ -108,11 +120,12 @@ impl Period2<'_> {
         let (f2, f3, f4) = (&d[2], &d[3], &d[4]);
         let two = Interval::from_int(2, p);
         let three = Interval::from_int(3, p);
+        let eta = self.eta_at(p);
         let mut j = [
             f2.clone(),
             f3.div(&two)?,
-            self.eta.mul(&two).mul(f3).neg(),
-            self.eta.mul(f4).div(&three)?.neg(),
+            eta.mul(&two).mul(f3).neg(),
+            eta.mul(f4).div(&three)?.neg(),
         ];
         if let Some(dj) = direct {
             let flat = [&dj[0][0], &dj[0][1], &dj[1][0], &dj[1][1]];
