@@ -26,7 +26,8 @@ use crate::eval::taylor_1d;
 use crate::expr::Loss;
 use crate::interval::Interval;
 use crate::krawczyk::{self, Budget, System, Undecided};
-use crate::scalar::Sign;
+use crate::scalar::{Scalar, Sign};
+use rug::Float;
 
 /// The desingularised period-2 system of a one-variable loss at learning rate(s) `eta`.
 pub struct Period2<'a> {
@@ -39,6 +40,34 @@ pub struct Period2<'a> {
 /// Enclosures of `f, f', ..., f^(order)` over `x`.
 pub fn fp(loss: &Loss, x: &Interval, order: usize) -> MathResult<Vec<Interval>> {
     Ok(taylor_1d(loss, x, order)?.into_derivatives())
+}
+
+/// `A` and, for `h > 0`, the direct `B` of [`Period2`] in any scalar (intervals for the
+/// proofs, floats for the Newton steps), from `f'` at `m + h` (`dp`) and `m − h` (`dm`).
+fn direct_ab<S: Scalar>(eta: &S, h: &S, dp: &[S], dm: &[S]) -> MathResult<(S, Option<S>)> {
+    let ctx = h.ctx();
+    let a = dp[1].add(&dm[1]).div(&S::from_int(2, &ctx))?;
+    let b = if h.sign() == Sign::Pos { Some(S::from_int(4, &ctx).sub(&eta.mul(&dp[1].sub(&dm[1]).div(h)?))) } else { None };
+    Ok((a, b))
+}
+
+/// The Jacobian of (A, B) in (m, s) by the direct formulas, from `f, f', f''` at `m + h`
+/// (`dp`) and `m − h` (`dm`), for `h > 0`: A_m = (f''(m+h) + f''(m−h))/2,
+/// A_s = (f''(m+h) − f''(m−h))/(4h), B_m = −η (f''(m+h) − f''(m−h))/h,
+/// B_s = −η [h (f''(m+h) + f''(m−h)) − (f'(m+h) − f'(m−h))]/(2h³).
+fn direct_jacobian_of<S: Scalar>(eta: &S, h: &S, dp: &[S], dm: &[S]) -> MathResult<Vec<Vec<S>>> {
+    let ctx = h.ctx();
+    let two = S::from_int(2, &ctx);
+    let sum2 = dp[2].add(&dm[2]);
+    let diff2 = dp[2].sub(&dm[2]);
+    let diff1 = dp[1].sub(&dm[1]);
+    Ok(vec![
+        vec![sum2.div(&two)?, diff2.div(&h.mul(&S::from_int(4, &ctx)))?],
+        vec![
+            eta.mul(&diff2.div(h)?).neg(),
+            eta.mul(&h.mul(&sum2).sub(&diff1).div(&h.powi(3)?.mul(&two))?).neg(),
+        ],
+    ])
 }
 
 impl Period2<'_> {
@@ -78,29 +107,11 @@ impl Period2<'_> {
     /// `A = (f'(m+h) + f'(m−h))/2` (any h) and, for `h > 0`, `B` by the direct difference
     /// quotient `4 − η (f'(m+h) − f'(m−h))/h`, from `f'` at `m + h` (`dp`) and `m − h` (`dm`).
     fn direct_value(&self, h: &Interval, dp: &[Interval], dm: &[Interval]) -> MathResult<(Interval, Option<Interval>)> {
-        let p = h.prec();
-        let a = dp[1].add(&dm[1]).div(&Interval::from_int(2, p))?;
-        let b = if h.is_pos() { Some(Interval::from_int(4, p).sub(&self.eta_at(p).mul(&dp[1].sub(&dm[1]).div(h)?))) } else { None };
-        Ok((a, b))
+        direct_ab(&self.eta_at(h.prec()), h, dp, dm)
     }
-    /// The Jacobian of (A, B) in (m, s) by the direct formulas, from `f, f', f''` at `m + h`
-    /// (`dp`) and `m − h` (`dm`), for `h > 0`: A_m = (f''(m+h) + f''(m−h))/2,
-    /// A_s = (f''(m+h) − f''(m−h))/(4h), B_m = −η (f''(m+h) − f''(m−h))/h,
-    /// B_s = −η [h (f''(m+h) + f''(m−h)) − (f'(m+h) − f'(m−h))]/(2h³).
+    /// The Jacobian of (A, B) in (m, s) by the direct formulas ([`direct_jacobian_of`]).
     fn direct_jacobian(&self, h: &Interval, dp: &[Interval], dm: &[Interval]) -> MathResult<Vec<Vec<Interval>>> {
-        let p = h.prec();
-        let two = Interval::from_int(2, p);
-        let eta = self.eta_at(p);
-        let sum2 = dp[2].add(&dm[2]);
-        let diff2 = dp[2].sub(&dm[2]);
-        let diff1 = dp[1].sub(&dm[1]);
-        Ok(vec![
-            vec![sum2.div(&two)?, diff2.div(&h.mul(&Interval::from_int(4, p)))?],
-            vec![
-                eta.mul(&diff2.div(h)?).neg(),
-                eta.mul(&h.mul(&sum2).sub(&diff1).div(&h.powi(3)?.mul(&two))?).neg(),
-            ],
-        ])
+        direct_jacobian_of(&self.eta_at(h.prec()), h, dp, dm)
     }
     /// `B` by the mean-value form `4 − 2η f''(hull)` (valid down to h = 0), from `f''` over the
     /// hull of the orbit points, intersected with the direct `B` when there is one.
@@ -229,6 +240,29 @@ impl System for Period2<'_> {
         // `jacobian` (three evaluations where those two take six).
         let d = fp(self.loss, &Self::hull(m, &h), 4)?;
         Ok((vec![a, self.mean_value_b(&d[2], b)], self.mean_value_jacobian(&d, dj)?))
+    }
+    fn approx_value_and_jacobian(&self, x: &[Float]) -> Option<MathResult<(Vec<Float>, Vec<Vec<Float>>)>> {
+        // The direct formulas at a point, in floats; near h = 0 (where they divide by small
+        // h and h³) the steps keep the interval evaluation's mean-value forms.
+        let (m, s) = (&x[0], &x[1]);
+        let p = m.prec().max(s.prec());
+        // (h = √s above 2^-8, as in `point_like`)
+        let mut min_s = Float::with_val(64, 1);
+        min_s >>= 16;
+        if *s <= min_s {
+            return None;
+        }
+        let h = Float::with_val(p, s.sqrt_ref());
+        let eta = Float::with_val(p, self.eta.mid());
+        let at = |x: Float| taylor_1d(self.loss, &x, 2).map(|t| t.into_derivatives());
+        let run = || -> MathResult<(Vec<Float>, Vec<Vec<Float>>)> {
+            let dp = at(Float::with_val(p, m + &h))?;
+            let dm = at(Float::with_val(p, m - &h))?;
+            let (a, b) = direct_ab(&eta, &h, &dp, &dm)?;
+            let b = b.ok_or(MathError::DivisionByZero)?;
+            Ok((vec![a, b], direct_jacobian_of(&eta, &h, &dp, &dm)?))
+        };
+        Some(run())
     }
     fn exclude(&self, x: &[Interval]) -> bool {
         // Both orbit points must be able to lie in the domain.
