@@ -143,6 +143,25 @@ fn exact_root(a: &BigInt, n: u32) -> Option<BigInt> {
     }
 }
 
+/// `q·n` (or `q/n` when `divide`, `n ≠ 0`) in machine integers when `q`'s numerator and
+/// denominator fit an `i64`: the same normalised value as num-rational's (which reduces by a
+/// big-integer gcd), from one `u64` gcd. `q = a/b` is in lowest terms with `b > 0`, so with
+/// `g = gcd(|n|, b)`, `a·(n/g) / (b/g)` is in lowest terms; dividing, with `g = gcd(|a|, |n|)`,
+/// `±(a/g) / (b·|n|/g)` is.
+fn small_scaled(q: &BigRational, n: i64, divide: bool) -> Option<BigRational> {
+    let (a, b) = (i128::from(q.numer().to_i64()?), i128::from(q.denom().to_i64()?));
+    let n = i128::from(n);
+    let (num, den) = if divide {
+        let g = i128::from(num_integer::Integer::gcd(&a.unsigned_abs(), &n.unsigned_abs()) as u64);
+        let (a, n) = (a / g, n / g);
+        (if n < 0 { -a } else { a }, b * n.abs())
+    } else {
+        let g = i128::from(num_integer::Integer::gcd(&b.unsigned_abs(), &n.unsigned_abs()) as u64);
+        (a * (n / g), b / g)
+    };
+    Some(BigRational::new_raw(num.into(), den.into()))
+}
+
 impl Scalar for BigRational {
     type Ctx = ();
     const EXACT: bool = true;
@@ -216,6 +235,8 @@ impl Scalar for BigRational {
             BigRational::zero()
         } else if self.is_integer() {
             BigRational::from_integer(self.numer() * n)
+        } else if let Some(r) = small_scaled(self, n, false) {
+            r
         } else {
             self * BigInt::from(n)
         }
@@ -225,6 +246,8 @@ impl Scalar for BigRational {
             BigRational::zero()
         } else if n == 1 {
             self.clone()
+        } else if let Some(r) = small_scaled(self, n, true) {
+            r
         } else {
             self / BigInt::from(n)
         }
@@ -572,6 +595,19 @@ mod tests {
                 prop_assert_eq!(Scalar::div(&a, &b).unwrap(), &a / &b);
             }
             prop_assert_eq!(a.mul_int(n), &a * BigInt::from(n));
+            // the machine-integer path against num-rational, on large operands too
+            let big = BigRational::new(BigInt::from(n) * 1_000_000_007i64 + 3, BigInt::from(7_000_000_019i64 * (n.abs() + 1)));
+            for k in [n, n * 1_000_003, i64::MAX, i64::MIN + 1, -36, 48] {
+                if k != 0 {
+                    prop_assert_eq!(Scalar::mul_int(&big, k), &big * BigInt::from(k));
+                    prop_assert_eq!(Scalar::div_int(&big, k), &big / BigInt::from(k));
+                    prop_assert_eq!(Scalar::div_int(&a, k), &a / BigInt::from(k));
+                    for r in [Scalar::mul_int(&big, k), Scalar::div_int(&big, k), Scalar::div_int(&a, k), Scalar::mul_int(&a, k)] {
+                        let m = BigRational::new(r.numer().clone(), r.denom().clone());
+                        prop_assert!(m.numer() == r.numer() && m.denom() == r.denom(), "not in lowest terms: {}", r);
+                    }
+                }
+            }
             if n != 0 {
                 prop_assert_eq!(a.div_int(n), &a / BigInt::from(n));
             }
