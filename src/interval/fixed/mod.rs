@@ -43,23 +43,23 @@ pub struct Tables<T: 'static> {
     pub pio2: T,
     /// 2/π (only used to choose the quadrant; its error does not matter).
     pub two_over_pi: T,
-    /// sin(j/16), cos(j/16) for j = -13..=13.
-    pub sin16: &'static [T],
-    pub cos16: &'static [T],
+    /// sin(j/128), cos(j/128) for j = -101..=101 (index j + 101).
+    pub sin_tab: &'static [T],
+    pub cos_tab: &'static [T],
     /// (−1)^k/(2k+1)! and (−1)^k/(2k)!, k = 0, 1, ...
     pub sin_coef: &'static [T],
     pub cos_coef: &'static [T],
     /// ln 2 and 1/ln 2 (the latter only chooses k).
     pub ln2: T,
     pub inv_ln2: T,
-    /// exp(j/32) for j = -12..=12.
-    pub exp32: &'static [T],
+    /// exp(j/256) for j = -89..=89 (index j + 89).
+    pub exp_tab: &'static [T],
     /// 1/n!, n = 0, 1, ...
     pub exp_coef: &'static [T],
-    /// For j = 32..=63 (index j − 32): `r_j ≈ 64/(j + 1/2)` (any value: it is used exactly)
-    /// and log(r_j).
-    pub recip64: &'static [T],
-    pub log_recip64: &'static [T],
+    /// For j = 128..=255 (index j − 128): `r_j ≈ 256/(j + 1/2)` (any value: it is used
+    /// exactly) and log(r_j).
+    pub recip: &'static [T],
+    pub log_recip: &'static [T],
     /// (−1)^(n+1)/n, n = 1, 2, ... (index n − 1).
     pub log_coef: &'static [T],
 }
@@ -117,20 +117,22 @@ pub fn sin_cos<T: Kernel>(x: &Float) -> Option<(T, T)> {
     let k = xf.mulf(t.two_over_pi).round_shr(f);
     // k·pio2 is exact; pio2's error (<= 1) times |k| <= 41.
     let r = xf - t.pio2.mul_int(k);
-    // |r| <= π/4 + a few units, so |j| <= 13; r = j/16 + u exactly, |u| <= 1/32.
-    let j = r.round_shr(f - 4);
-    if j.abs() > 13 {
+    // |r| <= π/4 + a few units, so |j| <= 101; r = j/128 + u exactly, |u| <= 1/256.
+    let j = r.round_shr(f - 7);
+    if j.abs() > 101 {
         return None;
     }
-    let u = r - T::from_int_shl(j, f - 4);
+    let u = r - T::from_int_shl(j, f - 7);
     let u2 = u.mulf(u); // error < 1
     // Horner in u² for P(u²) = Σ s_k u^(2k) and Q(u²) = Σ c_k u^(2k): each step adds < 1
-    // (truncation) + 1 (coefficient) + |y|·1 (u2's error, |y| <= 1.1) + 2^-10·(the previous
-    // error), so both stay within 3.2 units. The Taylor remainders are below one unit (below
-    // |u|^16/16! < 2^-124 for F = 120 with 8 terms each, |u|^32/32! < 2^-277 for F = 248 with 16).
+    // (truncation) + 1 (coefficient) + |y|·1 (u2's error, |y| <= 1.1) + 2^-16·(the previous
+    // error), so both stay within 3.2 units. The Taylor remainders (alternating: below the
+    // first omitted term) are below 1/16 unit: |u|^13/13! < 2^-136 and |u|^12/12! < 2^-124
+    // for F = 120 with 6 terms each; |u|^23/23! < 2^-258 with 11 sin terms and
+    // |u|^24/24! < 2^-271 with 12 cos terms for F = 248.
     let su = u.mulf(horner(t.sin_coef, u2)); // sin u: <= 1 + |u|·3.2 + remainder < 2
     let cu = horner(t.cos_coef, u2); // cos u: < 4
-    let (sa, ca) = (t.sin16[(j + 13) as usize], t.cos16[(j + 13) as usize]); // <= 1 each
+    let (sa, ca) = (t.sin_tab[(j + 101) as usize], t.cos_tab[(j + 101) as usize]); // <= 1 each
     // sin(a + u) = sin a cos u + cos a sin u: <= (1 + 1 + 4) + (1 + 1 + 2) = 10 units, likewise
     // cos(a + u) = cos a cos u − sin a sin u.
     let s = sa.mulf(cu) + ca.mulf(su);
@@ -155,18 +157,19 @@ pub fn exp<T: Kernel>(x: &Float) -> Option<(T, i32)> {
     // x = k·ln 2 + r; |x| < 64 gives |k| <= 93.
     let k = xf.mulf(t.inv_ln2).round_shr(f);
     let r = xf - t.ln2.mul_int(k); // off the exact x − k ln 2 by <= 93 + 1 units
-    // |r| <= ln2/2 + a few units, so |j| <= 12; r = j/32 + u exactly, |u| <= 1/64.
-    let j = r.round_shr(f - 5);
-    if j.abs() > 12 {
+    // |r| <= ln2/2 + a few units, so |j| <= 89; r = j/256 + u exactly, |u| <= 1/512.
+    let j = r.round_shr(f - 8);
+    if j.abs() > 89 {
         return None;
     }
-    let u = r - T::from_int_shl(j, f - 5);
-    // Horner for Σ u^n/n!: each step adds < 1 (truncation) + 1 (coefficient) + 2^-6·(the
-    // previous error): within 2.1 units; the remainder is below one unit (< |u|^15/15!·e^(1/64)
-    // < 2^-130 for F = 120 with 15 terms, < |u|^28/28!·e^(1/64) < 2^-265 for F = 248 with 28).
+    let u = r - T::from_int_shl(j, f - 8);
+    // Horner for Σ u^n/n!: each step adds < 1 (truncation) + 1 (coefficient) + 2^-9·(the
+    // previous error): within 2.1 units; the remainder is below 1/16 unit
+    // (< |u|^11/11!·e^(1/512) < 2^-124 for F = 120 with 11 terms, < |u|^21/21!·e^(1/512)
+    // < 2^-254 for F = 248 with 21).
     let eu = horner(t.exp_coef, u);
-    // exp(j/32 + u): <= 1 + 1.02·1 + 1.46·2.1 < 5.1 units.
-    let v = t.exp32[(j + 12) as usize].mulf(eu);
+    // exp(j/256 + u): <= 1 + 1.01·1 + 1.42·2.1 < 5.1 units.
+    let v = t.exp_tab[(j + 89) as usize].mulf(eu);
     // r's error of <= 94 units moves exp(r) <= 1.5 by <= 1.5·94·(1 + 2^-100) < 142 units:
     // 148 units in all.
     Some((v, k as i32))
@@ -187,17 +190,17 @@ pub fn log<T: Kernel>(x: &Float) -> Option<T> {
     let sig = x.get_significand()?.to_u128()?;
     // m·2^F: exact, or truncated (< 1 unit) from two limbs when F = 120
     let m = T::from_scaled(sig, f as i32 - 64 * limbs as i32, false)?;
-    // m in [j/64, (j+1)/64), j = 32..=63; m·r_j = 1 + w with |w| <= (1/2)/(j + 1/2) < 2^-6.
-    let j = (sig >> (64 * limbs - 6)) as usize; // floor(64·m), in [32, 64)
-    let w = m.mulf(t.recip64[j - 32]) - T::from_int_shl(1, f);
-    // w is off the exact m·r_j − 1 by < 1 + 1·r_j <= 3 units, and |log'(1 + w)| <= 1.02: 3.1.
-    // Horner for log(1 + w) = w·Σ (−1)^(n+1) w^(n−1)/n: each step adds < 1 + 1 + 2^-6·(the
-    // previous error), within 2.04; the last product < 1 + 2^-6·2.04 < 1.1; the remainder is
-    // below one unit (< |w|^20/20/(1 − |w|) < 2^-124 for F = 120 with 19 terms,
-    // < |w|^43/43/(1 − |w|) < 2^-263 for F = 248 with 42).
+    // m in [j/256, (j+1)/256), j = 128..=255; m·r_j = 1 + w with |w| <= (1/2)/(j + 1/2) < 2^-8.
+    let j = (sig >> (64 * limbs - 8)) as usize; // floor(256·m), in [128, 256)
+    let w = m.mulf(t.recip[j - 128]) - T::from_int_shl(1, f);
+    // w is off the exact m·r_j − 1 by < 1 + 1·r_j <= 3 units, and |log'(1 + w)| <= 1.01: 3.1.
+    // Horner for log(1 + w) = w·Σ (−1)^(n+1) w^(n−1)/n: each step adds < 1 + 1 + 2^-8·(the
+    // previous error), within 2.01; the last product < 1 + 2^-8·2.01 < 1.1; the remainder is
+    // below 1/16 unit (< |w|^16/16/(1 − |w|) < 2^-131 for F = 120 with 15 terms,
+    // < |w|^31/31/(1 − |w|) < 2^-252 for F = 248 with 30).
     let l = w.mulf(horner(t.log_coef, w));
     // log m = log(1 + w) − log r_j: 3.1 + 1.1 + 1 (table) = 5.2 units; e·ln 2: |e| <= 128 units
-    let v = t.ln2.mul_int(i64::from(e)) + l - t.log_recip64[j - 32];
+    let v = t.ln2.mul_int(i64::from(e)) + l - t.log_recip[j - 128];
     not_small(v).then_some(v)
 }
 

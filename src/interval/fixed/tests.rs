@@ -21,7 +21,7 @@ trait Big: Kernel {
 }
 
 impl Big for i128 {
-    const COUNTS: [usize; 4] = [8, 8, 15, 19];
+    const COUNTS: [usize; 4] = [6, 6, 11, 15];
     const PRECS: [u32; 4] = [24, 32, 53, 64];
     fn to_big(self) -> Integer {
         Integer::from(self)
@@ -36,7 +36,7 @@ impl Big for i128 {
 }
 
 impl Big for I256 {
-    const COUNTS: [usize; 4] = [16, 16, 28, 42];
+    const COUNTS: [usize; 4] = [11, 12, 21, 30];
     const PRECS: [u32; 4] = [65, 100, 113, 128];
     fn to_big(self) -> Integer {
         let (hi, lo) = self.parts();
@@ -89,8 +89,8 @@ fn computed<T: Big>() -> Tables<T> {
     let frac = |n: i32, d: u32| Float::with_val(P, n) / d;
     let fact = |n: u32| Float::with_val(P, Integer::from(Integer::factorial(n)));
     let sign = |k: usize| if k % 2 == 0 { 1 } else { -1 };
-    let recip64: Vec<T> = (32..64u32).map(|j| fix(Float::with_val(P, 128u32) / (2 * j + 1))).collect();
-    let log_recip64 = recip64
+    let recip: Vec<T> = (128..256u32).map(|j| fix(Float::with_val(P, 512u32) / (2 * j + 1))).collect();
+    let log_recip = recip
         .iter()
         .map(|&r| {
             let mut r = Float::with_val(P, r.to_big());
@@ -101,16 +101,16 @@ fn computed<T: Big>() -> Tables<T> {
     Tables {
         pio2: fix(Float::with_val(P, &pi / 2u32)),
         two_over_pi: fix(Float::with_val(P, 2u32 / &pi)),
-        sin16: leak((-13..=13).map(|j| fix(Float::with_val(P, frac(j, 16).sin_ref()))).collect()),
-        cos16: leak((-13..=13).map(|j| fix(Float::with_val(P, frac(j, 16).cos_ref()))).collect()),
+        sin_tab: leak((-101..=101).map(|j| fix(Float::with_val(P, frac(j, 128).sin_ref()))).collect()),
+        cos_tab: leak((-101..=101).map(|j| fix(Float::with_val(P, frac(j, 128).cos_ref()))).collect()),
         sin_coef: leak((0..ns).map(|k| fix(Float::with_val(P, sign(k)) / fact(2 * k as u32 + 1))).collect()),
         cos_coef: leak((0..nc).map(|k| fix(Float::with_val(P, sign(k)) / fact(2 * k as u32))).collect()),
         inv_ln2: fix(Float::with_val(P, 1u32 / &ln2)),
         ln2: fix(ln2),
-        exp32: leak((-12..=12).map(|j| fix(Float::with_val(P, frac(j, 32).exp_ref()))).collect()),
+        exp_tab: leak((-89..=89).map(|j| fix(Float::with_val(P, frac(j, 256).exp_ref()))).collect()),
         exp_coef: leak((0..ne).map(|n| fix(Float::with_val(P, 1u32) / fact(n as u32))).collect()),
-        recip64: leak(recip64),
-        log_recip64: leak(log_recip64),
+        recip: leak(recip),
+        log_recip: leak(log_recip),
         log_coef: leak((0..nl).map(|i| fix(Float::with_val(P, sign(i)) / (i as u32 + 1))).collect()),
     }
 }
@@ -136,16 +136,16 @@ fn print_one<T: Big>(name: &str) {
     println!("pub static {name}: Tables<{}> = Tables {{", T::NAME);
     println!("    pio2: {},", t.pio2.literal());
     println!("    two_over_pi: {},", t.two_over_pi.literal());
-    arr("sin16", t.sin16);
-    arr("cos16", t.cos16);
+    arr("sin_tab", t.sin_tab);
+    arr("cos_tab", t.cos_tab);
     arr("sin_coef", t.sin_coef);
     arr("cos_coef", t.cos_coef);
     println!("    ln2: {},", t.ln2.literal());
     println!("    inv_ln2: {},", t.inv_ln2.literal());
-    arr("exp32", t.exp32);
+    arr("exp_tab", t.exp_tab);
     arr("exp_coef", t.exp_coef);
-    arr("recip64", t.recip64);
-    arr("log_recip64", t.log_recip64);
+    arr("recip", t.recip);
+    arr("log_recip", t.log_recip);
     arr("log_coef", t.log_coef);
     println!("}};");
 }
@@ -175,9 +175,9 @@ fn constants_are_within_one_unit() {
         assert!(error_units(&pio2, t.pio2, 0) <= 1);
         let ln2 = Float::with_val(512, Constant::Log2);
         assert!(error_units(&ln2, t.ln2, 0) <= 1);
-        for (i, j) in (-13..=13).enumerate() {
-            let (s, c) = reference_sin_cos(&(Float::with_val(512, j) / 16u32));
-            assert!(error_units(&s, t.sin16[i], 0) <= 1 && error_units(&c, t.cos16[i], 0) <= 1);
+        for (i, j) in (-101..=101).enumerate() {
+            let (s, c) = reference_sin_cos(&(Float::with_val(512, j) / 128u32));
+            assert!(error_units(&s, t.sin_tab[i], 0) <= 1 && error_units(&c, t.cos_tab[i], 0) <= 1);
         }
         assert_eq!(t.sin_coef.len(), T::COUNTS[0]);
         assert_eq!(t.log_coef.len(), T::COUNTS[3]);
@@ -324,7 +324,7 @@ proptest! {
 fn reduction_edges() {
     let mut xs = vec![];
     for k in -41..=41 {
-        for d in ["-1e-9", "0", "1e-9", "0.785398", "-0.785398", "0.03125", "-0.03125", "0.81", "-0.81"] {
+        for d in ["-1e-9", "0", "1e-9", "0.785398", "-0.785398", "0.00390625", "-0.00390625", "0.01171875", "0.81", "-0.81"] {
             let x = Float::with_val(256, Constant::Pi) * k / 2u32 + Float::with_val(256, Float::parse(d).unwrap());
             for p in [32, 64, 128] {
                 xs.push(Float::with_val(p, &x));
@@ -334,6 +334,8 @@ fn reduction_edges() {
     for j in -200..=200 {
         let x = Float::with_val(64, j) / 32u32;
         xs.push(x.clone());
+        // exp's table ties (j + 1/2)/256
+        xs.push(Float::with_val(64, 2 * j + 1) / 512u32);
         xs.push(Float::with_val(64, Float::with_val(256, Constant::Log2) * j / 4u32));
         xs.push(Float::with_val(128, Float::with_val(256, Constant::Log2) * j / 4u32));
     }
@@ -344,11 +346,11 @@ fn reduction_edges() {
     for x in &xs {
         check_all(x).unwrap();
     }
-    // log at the table boundaries j/64 and their neighbours, at both ends of the range
-    for j in 32..=64 {
+    // log at the table boundaries j/256 and their neighbours, at both ends of the range
+    for j in 128..=256 {
         for e in [-128, -1, 0, 1, 2, 128] {
             for p in [24, 64, 128] {
-                let mut x = Float::with_val(p, j) / 64u32;
+                let mut x = Float::with_val(p, j) / 256u32;
                 x <<= e;
                 for _ in 0..3 {
                     check_log::<i128>(&x).unwrap();
