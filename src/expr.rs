@@ -140,6 +140,19 @@ impl Expr {
         }
     }
 
+    /// True when the expression can produce a multiple of π from rational operands: it
+    /// mentions the constant `pi`, `sin`, `cos`, `tan` (exact at multiples of π/2) or `atan2`
+    /// (which adds ±π). Otherwise its exact value at `rπ` (r ≠ 0 rational) is a rational function
+    /// of π with rational coefficients, or not exact at all, so it is never 0 where the function
+    /// is not 0 near `rπ` (π is transcendental): `rπ` can never be proved a zero.
+    pub fn may_involve_pi(&self) -> bool {
+        match self {
+            Expr::Const(Constant::Pi) | Expr::Atan2(..) => true,
+            Expr::Call(Func::Sin | Func::Cos | Func::Tan, _) => true,
+            _ => self.children().iter().any(|c| c.may_involve_pi()),
+        }
+    }
+
     /// True when the expression contains no variable.
     pub fn is_constant(&self) -> bool {
         !matches!(self, Expr::Var(_)) && self.children().iter().all(|c| c.is_constant())

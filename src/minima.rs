@@ -86,7 +86,8 @@ pub struct ZeroSearch {
 /// Tries to recognise the zero of `f^(k)` inside `enc` (unique in `verified`) as an exact
 /// number, proving `f^(k)(c) = 0` in exact arithmetic (rationals or Q\[π\]).
 pub fn exact_zero(loss: &Loss, k: usize, enc: &Interval, verified: &Interval) -> Option<PiPoly> {
-    for c in snap::candidates(enc, 1 << 32) {
+    // (a multiple of π is proposed only where the loss can produce one: see Expr::may_involve_pi)
+    for c in snap::candidates(enc, 1 << 32, loss.expr.may_involve_pi()) {
         if !verified.contains(&c.enclose(enc.prec() + 16)) {
             continue;
         }
@@ -305,5 +306,26 @@ mod tests {
         }
         assert!(kinds.contains(&Kind::Minimum) && kinds.contains(&Kind::Maximum), "{kinds:?}");
         assert!(kinds.len() >= 10, "{kinds:?}");
+    }
+
+    /// Zeros at multiples of π are still recognised exactly where the loss can produce π
+    /// (trig functions, the constant, atan2), and not proposed where it cannot.
+    #[test]
+    fn pi_multiples_are_proposed_where_the_loss_can_produce_them() {
+        let q = |s: &str| crate::eval::const_value(&crate::parse::parse_const_expr(s).unwrap(), 128).unwrap().to_interval(128);
+        for (src, a, b, (n, d)) in [("sin(x)^2", "1", "2", (1, 2)), ("(x - pi)^2", "3", "4", (1, 1)), ("cos(x)", "3", "4", (1, 1))] {
+            let loss = parse_loss(src, &[], None).unwrap();
+            assert!(loss.expr.may_involve_pi(), "{src}");
+            let search = derivative_zeros(&loss, 1, &q(a).hull(&q(b)), &Budget::new(10_000, -64, None));
+            let want = PiPoly::pi_times(num_rational::BigRational::new(n.into(), d.into()));
+            assert_eq!(search.zeros.len(), 1, "{src}");
+            assert_eq!(search.zeros[0].point.pi_exact(), Some(want), "{src}");
+        }
+        for src in ["(exp(x) - 2)^2", "(log(x) - 1)^2", "x^3 - 2*x", "(tanh(x) - 1/2)^2 * exp(-x/5)", "abs(x - 3) + sqrt(x^2 + 1)"] {
+            assert!(!parse_loss(src, &[], None).unwrap().expr.may_involve_pi(), "{src}");
+        }
+        for src in ["atan2(x, -1)", "x * pi", "tan(x/3)"] {
+            assert!(parse_loss(src, &[], None).unwrap().expr.may_involve_pi(), "{src}");
+        }
     }
 }

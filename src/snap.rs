@@ -214,14 +214,18 @@ fn simplest_nonneg_u128(mut a: u128, mut b: u128, mut c: u128, mut d: u128, max_
 }
 
 /// Candidate exact values in an enclosure: the simplest rational in it (if its denominator is
-/// below `max_den`), and `rπ` for the simplest rational `r` in `E/π` (same bound).
-pub fn candidates(e: &Interval, max_den: u64) -> Vec<PiPoly> {
+/// below `max_den`), and, when `with_pi`, `rπ` for the simplest rational `r` in `E/π` (same
+/// bound).
+pub fn candidates(e: &Interval, max_den: u64, with_pi: bool) -> Vec<PiPoly> {
     let mut out = Vec::new();
     if !e.is_bounded() {
         return out;
     }
     if let Some(q) = simplest_in(e, max_den) {
         out.push(PiPoly::rational(q));
+    }
+    if !with_pi {
+        return out;
     }
     let prec = e.prec() + 8;
     if let Ok(t) = e.with_prec(prec).div(&Interval::pi(prec)) {
@@ -310,7 +314,8 @@ mod tests {
     #[test]
     fn candidates_find_minus_half_pi() {
         let e = PiPoly::pi_times(q(-1, 2)).enclose(100);
-        let c = candidates(&e, 1000);
+        let c = candidates(&e, 1000, true);
+        assert!(!candidates(&e, 1000, false).contains(&PiPoly::pi_times(q(-1, 2))));
         assert!(c.contains(&PiPoly::pi_times(q(-1, 2))), "{c:?}");
     }
 }
