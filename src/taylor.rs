@@ -85,6 +85,15 @@ fn small_integer(q: &BigRational) -> Option<i64> {
     q.numer().to_i64().filter(|n| n.unsigned_abs() < 1 << 53)
 }
 
+/// `x / k` for a borrowed `x` ([`over`] without a copy of `x` first).
+fn over_ref<S: Scalar>(x: &S, k: usize) -> S {
+    if k == 1 {
+        x.clone()
+    } else {
+        x.div_int(k as i64)
+    }
+}
+
 /// `x / k` (÷ 1 is exact in every scalar: `x` itself).
 fn over<S: Scalar>(x: S, k: usize) -> S {
     if k == 1 {
@@ -186,6 +195,20 @@ impl<S: Scalar> Series<S> {
         }
     }
 
+    /// `chain_coef(du, b, k − 1, linear) / k`; when `u` is the variable itself (`u' = 1`
+    /// exactly) that is `b[k − 1] / k`, computed without first copying `b[k − 1]`.
+    fn chain_over(du: &[S], b: &[S], k: usize, linear: bool) -> S {
+        if linear && du[0].is_exactly_one() {
+            return over_ref(&b[k - 1], k);
+        }
+        over(Self::chain_coef(du, b, k - 1, linear), k)
+    }
+
+    /// Whether the series is the variable's own, `u0 + t` (then `u' = 1` exactly).
+    fn is_unit_line(&self) -> bool {
+        self.c.len() > 1 && self.c[1].is_exactly_one() && self.c.iter().skip(2).all(|d| d.sign() == Sign::Zero)
+    }
+
     /// Whether the derivative coefficients `du` are exactly zero from `du_1` on.
     fn is_linear(du: &[S]) -> bool {
         du.iter().skip(1).all(|d| d.sign() == Sign::Zero)
@@ -229,8 +252,7 @@ impl<S: Scalar> Series<S> {
         for k in 1..=n {
             g.push(g_coef(&f, k - 1)?);
             // k f_k = sum_{j=0}^{k-1} du_j g_{k-1-j}
-            let s = Self::chain_coef(&du, &g, k - 1, linear);
-            f.push(over(s, k));
+            f.push(Self::chain_over(&du, &g, k, linear));
         }
         Ok(Series { c: f })
     }
@@ -446,6 +468,16 @@ impl<S: Scalar> Algebra for Series<S> {
         match f {
             Func::Exp => {
                 let f0 = u0.apply(Func::Exp)?;
+                if self.is_unit_line() {
+                    // f' = f: f_k = f_{k−1}/k (the ODE's values, without its copies of f as g)
+                    let mut c = Vec::with_capacity(n + 1);
+                    c.push(f0);
+                    for k in 1..=n {
+                        let v = over_ref(&c[k - 1], k);
+                        c.push(v);
+                    }
+                    return Ok(Series { c });
+                }
                 self.integrate_ode(f0, |f, m| Ok(f[m].clone()))
             }
             Func::Log => {
@@ -583,8 +615,8 @@ impl<S: Scalar> Series<S> {
         let (du, linear) = self.chain_du();
         let du = self.du_slice(&du);
         for k in 1..=n {
-            let sk = over(Self::chain_coef(&du, &c, k - 1, linear), k);
-            let ck = over(Self::chain_coef(&du, &s, k - 1, linear), k);
+            let sk = Self::chain_over(&du, &c, k, linear);
+            let ck = Self::chain_over(&du, &s, k, linear);
             s.push(sk);
             c.push(if hyperbolic { ck } else { ck.neg_owned() });
         }
