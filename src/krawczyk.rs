@@ -108,12 +108,10 @@ fn mid_point(x: &[Interval]) -> Vec<Interval> {
     x.iter().map(|i| i.mid_interval()).collect()
 }
 
-/// Approximate inverse of the midpoint matrix by Gauss-Jordan in MPFR floats (no rigour
-/// needed). `None` if (numerically) singular.
+/// Approximate inverse of the midpoint matrix in MPFR floats (no rigour needed): `1/m` in one
+/// dimension, the adjugate over the determinant in two, Gauss-Jordan above. `None` if
+/// (numerically) singular.
 fn approx_inverse(j: &[Vec<Interval>], prec: u32) -> Option<Vec<Vec<Float>>> {
-    if j.len() == 1 {
-        return inverse_1d(&j[0][0].mid(), prec);
-    }
     approx_inverse_floats(j.iter().map(|r| r.iter().map(|e| e.mid()).collect()).collect(), prec)
 }
 

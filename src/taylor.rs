@@ -204,11 +204,6 @@ impl<S: Scalar> Series<S> {
         over(Self::chain_coef(du, b, k - 1, linear), k)
     }
 
-    /// Whether the series is the variable's own, `u0 + t` (then `u' = 1` exactly).
-    fn is_unit_line(&self) -> bool {
-        self.c.len() > 1 && self.c[1].is_exactly_one() && self.c.iter().skip(2).all(|d| d.sign() == Sign::Zero)
-    }
-
     /// Whether the derivative coefficients `du` are exactly zero from `du_1` on.
     fn is_linear(du: &[S]) -> bool {
         du.iter().skip(1).all(|d| d.sign() == Sign::Zero)
@@ -468,17 +463,17 @@ impl<S: Scalar> Algebra for Series<S> {
         match f {
             Func::Exp => {
                 let f0 = u0.apply(Func::Exp)?;
-                if self.is_unit_line() {
-                    // f' = f: f_k = f_{k−1}/k (the ODE's values, without its copies of f as g)
-                    let mut c = Vec::with_capacity(n + 1);
-                    c.push(f0);
-                    for k in 1..=n {
-                        let v = over_ref(&c[k - 1], k);
-                        c.push(v);
-                    }
-                    return Ok(Series { c });
+                // f' = u'·f: the ODE of `integrate_ode` with g = f itself, so the chain rule
+                // reads f's own coefficients instead of copies of them
+                let (du, linear) = self.chain_du();
+                let du = self.du_slice(&du);
+                let mut c = Vec::with_capacity(n + 1);
+                c.push(f0);
+                for k in 1..=n {
+                    let v = Self::chain_over(du, &c, k, linear);
+                    c.push(v);
                 }
-                self.integrate_ode(f0, |f, m| Ok(f[m].clone()))
+                Ok(Series { c })
             }
             Func::Log => {
                 // (log u)' = u'/u by one series division (for an affine u the same operations
