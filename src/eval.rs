@@ -61,7 +61,9 @@ pub fn eval<A: Algebra>(e: &Expr, vars: &[A], ctx: &A::Ctx) -> MathResult<A> {
 /// operands by reference; only a bare variable at the top is copied).
 fn eval_cow<'v, A: Algebra>(e: &Expr, vars: &'v [A], ctx: &A::Ctx) -> MathResult<Cow<'v, A>> {
     if let Expr::Var(i) = e {
-        return vars.get(*i).map(Cow::Borrowed).ok_or(MathError::Domain {
+        // (ok_or_else: the message is only formatted on the error path; the evaluator reads a
+        // variable at every leaf of every evaluation)
+        return vars.get(*i).map(Cow::Borrowed).ok_or_else(|| MathError::Domain {
             func: "variable",
             detail: format!("variable #{i} has no value"),
         });

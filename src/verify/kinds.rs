@@ -588,7 +588,7 @@ impl Ctx<'_> {
         let mut stabilities = vec![];
         for (i, o) in orbits.iter().enumerate() {
             let n = i + 1;
-            let pts = o.get("points").and_then(Value::as_array).ok_or(Stop::Fail(format!("orbit #{n} has no points")))?;
+            let pts = o.get("points").and_then(Value::as_array).ok_or_else(|| Stop::Fail(format!("orbit #{n} has no points")))?;
             let mut encl = vec![];
             for p in pts {
                 match p.as_array().map(|a| a.as_slice()) {
