@@ -28,9 +28,9 @@ use num::{Fix, I256};
 use rug::float::Round;
 use rug::{Assign, Float};
 
-/// Error bound (units) of [`sin_cos`]: more than twice the 53 units counted there.
+/// Error bound (units) of [`sin_cos`]: more than twice the 55 units counted there.
 pub const SIN_COS_ERR: i64 = 128;
-/// Error bound (units) of [`exp`]: more than twice the 148 units counted there (relative to
+/// Error bound (units) of [`exp`]: more than twice the 152 units counted there (relative to
 /// values in `[0.7, 1.5]`).
 pub const EXP_ERR: i64 = 512;
 /// Error bound (units) of [`log`]: more than twice the at most 135 units counted there.
@@ -91,9 +91,23 @@ fn not_small<T: Fix>(v: T) -> bool {
     v.abs_at_least_pow2(T::MAX_PREC + 16)
 }
 
-/// Horner: `Σ c_i y^i` (`c` non-empty).
-fn horner<T: Fix>(c: &[T], y: T) -> T {
-    c.iter().rev().skip(1).fold(c[c.len() - 1], |acc, &ci| ci + y.mulf(acc))
+/// Horner: `Σ c_i y^i` (`c` non-empty) for `|y| <= 2^-b`, coefficients `|c_i| <= 1`.
+///
+/// In a type wider than `i128`, the terms from `K = ⌈128/b⌉` on are summed in `i128` with 120
+/// fractional bits (`L = 2^(F − 120)` units; seven `I256` products fewer in sin/cos, fourteen in
+/// log): `P = Σ_{i<K} c_i y^i + y^K·T` with `T = Σ_{i>=K} c_i y^(i−K)`. Error: each `i128` step
+/// adds < 1 L (truncation) + 1 L (the coefficient, floored) + `|acc|`·1 L (y floored, |acc| <=
+/// 1.01) + `2^-b`·(the previous error), so `T` is within 3.1 L; the remaining K steps multiply
+/// that by `|y|^K <= 2^-128`, leaving < 3.1 units (F = 248: `L·2^-128` is one unit). The
+/// kernels' counts add these 3.1 units to their Horner errors.
+fn horner<T: Fix>(c: &[T], y: T, b: u32) -> T {
+    let k = ((128 + b - 1) / b) as usize;
+    if T::FRAC <= 120 || k + 1 >= c.len() {
+        return c.iter().rev().skip(1).fold(c[c.len() - 1], |acc, &ci| ci + y.mulf(acc));
+    }
+    let yl = y.to_i128_120();
+    let tail = c[k..].iter().rev().skip(1).fold(c[c.len() - 1].to_i128_120(), |acc, ci| ci.to_i128_120() + yl.mulf(acc));
+    c[..k].iter().rev().fold(T::from_i128_120(tail), |acc, &ci| ci + y.mulf(acc))
 }
 
 /// `x·2^F` truncated towards zero (error < 1 unit; exact when `x` has no bits below `2^-F`),
@@ -124,21 +138,22 @@ pub fn sin_cos<T: Kernel>(x: &Float) -> Option<(T, T)> {
     }
     let u = r - T::from_int_shl(j, f - 7);
     let u2 = u.mulf(u); // error < 1
-    // Horner in u² for P(u²) = Σ s_k u^(2k) and Q(u²) = Σ c_k u^(2k): each step adds < 1
-    // (truncation) + 1 (coefficient) + |y|·1 (u2's error, |y| <= 1.1) + 2^-16·(the previous
-    // error), so both stay within 3.2 units. The Taylor remainders (alternating: below the
-    // first omitted term) are below 1/16 unit: |u|^13/13! < 2^-136 and |u|^12/12! < 2^-124
-    // for F = 120 with 6 terms each; |u|^23/23! < 2^-258 with 11 sin terms and
-    // |u|^24/24! < 2^-271 with 12 cos terms for F = 248.
-    let su = u.mulf(horner(t.sin_coef, u2)); // sin u: <= 1 + |u|·3.2 + remainder < 2
-    let cu = horner(t.cos_coef, u2); // cos u: < 4
+    // Horner in u² (|u²| <= 2^-16) for P(u²) = Σ s_k u^(2k) and Q(u²) = Σ c_k u^(2k): each
+    // step adds < 1 (truncation) + 1 (coefficient) + |y|·1 (u2's error, |y| <= 1.1) +
+    // 2^-16·(the previous error), so both stay within 3.2 units, plus 3.1 for the tail summed
+    // in i128 (see `horner`): 6.3. The Taylor remainders (alternating: below the first omitted
+    // term) are below 1/16 unit: |u|^13/13! < 2^-136 and |u|^12/12! < 2^-124 for F = 120 with
+    // 6 terms each; |u|^23/23! < 2^-258 with 11 sin terms and |u|^24/24! < 2^-271 with 12 cos
+    // terms for F = 248.
+    let su = u.mulf(horner(t.sin_coef, u2, 16)); // sin u: <= 1 + |u|·6.3 + remainder < 2
+    let cu = horner(t.cos_coef, u2, 16); // cos u: < 6.4
     let (sa, ca) = (t.sin_tab[(j + 101) as usize], t.cos_tab[(j + 101) as usize]); // <= 1 each
-    // sin(a + u) = sin a cos u + cos a sin u: <= (1 + 1 + 4) + (1 + 1 + 2) = 10 units, likewise
-    // cos(a + u) = cos a cos u − sin a sin u.
+    // sin(a + u) = sin a cos u + cos a sin u: <= (1 + 1 + 6.4) + (1 + 1 + 2) = 12.4 units,
+    // likewise cos(a + u) = cos a cos u − sin a sin u.
     let s = sa.mulf(cu) + ca.mulf(su);
     let c = ca.mulf(cu) - sa.mulf(su);
     // r differs from the exact x − k·π/2 by <= 41 + 1 units; sin and cos are 1-Lipschitz:
-    // 10 + 42 = 52 <= 53 units in all.
+    // 12.4 + 42 = 54.4 <= 55 units in all.
     let (s, c) = match k.rem_euclid(4) {
         0 => (s, c),
         1 => (c, -s),
@@ -163,15 +178,15 @@ pub fn exp<T: Kernel>(x: &Float) -> Option<(T, i32)> {
         return None;
     }
     let u = r - T::from_int_shl(j, f - 8);
-    // Horner for Σ u^n/n!: each step adds < 1 (truncation) + 1 (coefficient) + 2^-9·(the
-    // previous error): within 2.1 units; the remainder is below 1/16 unit
-    // (< |u|^11/11!·e^(1/512) < 2^-124 for F = 120 with 11 terms, < |u|^21/21!·e^(1/512)
-    // < 2^-254 for F = 248 with 21).
-    let eu = horner(t.exp_coef, u);
-    // exp(j/256 + u): <= 1 + 1.01·1 + 1.42·2.1 < 5.1 units.
+    // Horner for Σ u^n/n! (|u| <= 2^-9): each step adds < 1 (truncation) + 1 (coefficient) +
+    // 2^-9·(the previous error): within 2.1 units, plus 3.1 for the tail summed in i128 (see
+    // `horner`): 5.2; the remainder is below 1/16 unit (< |u|^11/11!·e^(1/512) < 2^-124 for
+    // F = 120 with 11 terms, < |u|^21/21!·e^(1/512) < 2^-254 for F = 248 with 21).
+    let eu = horner(t.exp_coef, u, 9);
+    // exp(j/256 + u): <= 1 + 1.01·1 + 1.42·5.2 < 9.4 units.
     let v = t.exp_tab[(j + 89) as usize].mulf(eu);
     // r's error of <= 94 units moves exp(r) <= 1.5 by <= 1.5·94·(1 + 2^-100) < 142 units:
-    // 148 units in all.
+    // 151.4 units in all.
     Some((v, k as i32))
 }
 
@@ -195,10 +210,11 @@ pub fn log<T: Kernel>(x: &Float) -> Option<T> {
     let w = m.mulf(t.recip[j - 128]) - T::from_int_shl(1, f);
     // w is off the exact m·r_j − 1 by < 1 + 1·r_j <= 3 units, and |log'(1 + w)| <= 1.01: 3.1.
     // Horner for log(1 + w) = w·Σ (−1)^(n+1) w^(n−1)/n: each step adds < 1 + 1 + 2^-8·(the
-    // previous error), within 2.01; the last product < 1 + 2^-8·2.01 < 1.1; the remainder is
+    // previous error), within 2.01, plus 3.1 for the tail summed in i128 (see `horner`): 5.11;
+    // the last product < 1 + 2^-8·5.11 < 1.1; the remainder is
     // below 1/16 unit (< |w|^16/16/(1 − |w|) < 2^-131 for F = 120 with 15 terms,
     // < |w|^31/31/(1 − |w|) < 2^-252 for F = 248 with 30).
-    let l = w.mulf(horner(t.log_coef, w));
+    let l = w.mulf(horner(t.log_coef, w, 8));
     // log m = log(1 + w) − log r_j: 3.1 + 1.1 + 1 (table) = 5.2 units; e·ln 2: |e| <= 128 units
     let v = t.ln2.mul_int(i64::from(e)) + l - t.log_recip[j - 128];
     not_small(v).then_some(v)

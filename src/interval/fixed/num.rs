@@ -31,6 +31,11 @@ pub trait Fix: Copy + Ord + Add<Output = Self> + Sub<Output = Self> + Neg<Output
     fn to_float_units(self, p: u32, r: Round) -> Float;
     /// `|self| >= 2^e` units.
     fn abs_at_least_pow2(self, e: u32) -> bool;
+    /// The number in `i128` with 120 fractional bits, rounded towards −∞ (error < 2^-120;
+    /// exact for `i128` itself). Values below `2^7` in magnitude fit.
+    fn to_i128_120(self) -> i128;
+    /// The `i128` number with 120 fractional bits, exactly.
+    fn from_i128_120(v: i128) -> Self;
 }
 
 impl Fix for i128 {
@@ -86,6 +91,12 @@ impl Fix for i128 {
     }
     fn abs_at_least_pow2(self, e: u32) -> bool {
         self.unsigned_abs() >= 1u128 << e
+    }
+    fn to_i128_120(self) -> i128 {
+        self
+    }
+    fn from_i128_120(v: i128) -> i128 {
+        v
     }
 }
 
@@ -261,6 +272,13 @@ impl Fix for I256 {
     fn abs_at_least_pow2(self, e: u32) -> bool {
         Self::bit_length(&self.magnitude()) > e
     }
+    fn to_i128_120(self) -> i128 {
+        // floor(self / 2^128): the high half (|self| < 2^255, so it fits)
+        self.hi
+    }
+    fn from_i128_120(v: i128) -> I256 {
+        I256 { hi: v, lo: 0 }
+    }
 }
 
 #[cfg(test)]
@@ -301,6 +319,10 @@ mod tests {
             let want = (big(r) + (Integer::from(1) << (sh - 1))) >> sh;
             prop_assert_eq!(Integer::from(r.round_shr(sh)), want);
             prop_assert_eq!(big(I256::from_int_shl(k, s.min(240))), Integer::from(k) << s.min(240));
+            // the change of type: floor(a / 2^128), and back exactly
+            let low = a.to_i128_120();
+            prop_assert_eq!(Integer::from(low), Integer::from(&ba >> 128)); // (rug's >> rounds towards −∞)
+            prop_assert_eq!(big(I256::from_i128_120(low)), Integer::from(low) << 128);
         }
 
         /// The directed conversion is MPFR's correctly rounded one of the exact integer.

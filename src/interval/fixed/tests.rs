@@ -319,6 +319,32 @@ proptest! {
     }
 }
 
+proptest! {
+    /// The split Horner sum (tail in i128) against the exact polynomial of the same
+    /// coefficients: within 2.01 + 3.1 units plus the coefficient errors' sum (<= 1.01 each
+    /// counted here exactly: the coefficients are used as they are), for |y| <= 2^-b at the
+    /// kernels' b = 8, 9, 16.
+    #[test]
+    fn split_horner_is_within_its_bound(m in any::<u128>(), neg in any::<bool>(), which in 0usize..4) {
+        let t = I256::tables();
+        let (c, b) = [(t.log_coef, 8u32), (t.exp_coef, 9), (t.sin_coef, 16), (t.cos_coef, 16)][which];
+        // y = ±m' with |y| <= 2^-b: a random 248-bit-unit number below 2^(248 − b)
+        let mag = Integer::from(m) << (120 - b);
+        let y = I256::from_big(&if neg { -mag } else { mag });
+        let got = horner(c, y, b).to_big();
+        // exact Σ c_i y^i in units: scale by 2^(248 i) ... computed as a rational over 2^248
+        let f = Float::with_val(2048, 0);
+        let yf = Float::with_val(2048, y.to_big()) >> 248u32;
+        let mut acc = f;
+        for ci in c.iter().rev() {
+            acc = Float::with_val(2048, &acc * &yf) + Float::with_val(2048, ci.to_big()) / Float::with_val(2048, Integer::from(1) << 248u32);
+        }
+        let exact = acc << 248u32;
+        let err = Float::with_val(2048, exact - Float::with_val(2048, &got)).abs();
+        prop_assert!(err <= 5.2, "split Horner off by {} units (table {}, y = {})", err, which, Float::with_val(64, &yf));
+    }
+}
+
 /// The edges of the reduction: quadrant and table boundaries, ties, the largest arguments.
 #[test]
 fn reduction_edges() {
