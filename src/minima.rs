@@ -87,8 +87,8 @@ pub struct ZeroSearch {
 /// number, proving `f^(k)(c) = 0` in exact arithmetic (rationals or Q\[π\]).
 pub fn exact_zero(loss: &Loss, k: usize, enc: &Interval, verified: &Interval) -> Option<PiPoly> {
     // (a multiple of π is proposed only where the loss can produce one: see Expr::may_involve_pi)
-    for c in snap::candidates(enc, 1 << 32, loss.expr.may_involve_pi()) {
-        if !verified.contains(&c.enclose(enc.prec() + 16)) {
+    for (c, ce) in snap::candidates(enc, 1 << 32, loss.expr.may_involve_pi()) {
+        if !verified.contains(&ce) {
             continue;
         }
         if let Ok(s) = taylor_1d(loss, &c, k) {

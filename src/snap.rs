@@ -143,15 +143,17 @@ fn simplest_in_fixed(e: &Interval, max_den: u64) -> Option<Option<BigRational>> 
     let (a, c) = if neg { (scaled(e.hi(), false)?, scaled(e.lo(), true)?) } else { (scaled(e.lo(), false)?, scaled(e.hi(), true)?) };
     let den = 1u128 << GRID;
     let Some((n, d)) = simplest_nonneg_u128(a, den, c, den, max_den)? else { return Some(None) };
-    let r = BigRational::new(n.into(), d.into());
-    // Keep it only if it lies in the original enclosure (else there is none there).
-    let inside = {
-        let lo = e.lo().to_rational()?;
-        let hi = e.hi().to_rational()?;
-        let rr = to_rug_rational(&if neg { -r.clone() } else { r.clone() });
-        lo <= rr && rr <= hi
-    };
-    Some(if inside { Some(if neg { -r } else { r }) } else { None })
+    // Keep it only if it lies in the original enclosure (else there is none there): with
+    // d > 0, lo <= ±n/d <= hi iff lo·d <= ±n <= hi·d, compared exactly (a float times
+    // d <= 2^32 is exact with 33 more bits; a float compares exactly with an integer).
+    let sn = if neg { -rug::Integer::from(n) } else { rug::Integer::from(n) };
+    let times_d = |x: &rug::Float| rug::Float::with_val(x.prec() + 33, x * d);
+    let inside = times_d(e.lo()) <= sn && sn <= times_d(e.hi());
+    // n/d is in lowest terms: it is (l·p_k + p_(k−1))/(l·q_k + q_(k−1)) for consecutive
+    // convergents, whose determinant p_k q_(k−1) − p_(k−1) q_k is ±1; so no gcd is needed.
+    let r = BigRational::new_raw(if neg { -num_bigint::BigInt::from(n) } else { n.into() }, d.into());
+    debug_assert_eq!(r, BigRational::new(r.numer().clone(), r.denom().clone()));
+    Some(inside.then_some(r))
 }
 
 /// `|x|·2^GRID` rounded up (`up`) or down to an integer, from the significand's bits (no
@@ -216,25 +218,31 @@ fn simplest_nonneg_u128(mut a: u128, mut b: u128, mut c: u128, mut d: u128, max_
 /// Candidate exact values in an enclosure: the simplest rational in it (if its denominator is
 /// below `max_den`), and, when `with_pi`, `rπ` for the simplest rational `r` in `E/π` (same
 /// bound).
-pub fn candidates(e: &Interval, max_den: u64, with_pi: bool) -> Vec<PiPoly> {
+///
+/// Each candidate comes with its enclosure at `e.prec() + 16` bits (which meets `E`).
+pub fn candidates(e: &Interval, max_den: u64, with_pi: bool) -> Vec<(PiPoly, Interval)> {
     let mut out = Vec::new();
     if !e.is_bounded() {
         return out;
     }
+    let prec = e.prec() + 16;
     if let Some(q) = simplest_in(e, max_den) {
-        out.push(PiPoly::rational(q));
+        let c = PiPoly::rational(q);
+        let ce = c.enclose(prec);
+        out.push((c, ce));
     }
     if !with_pi {
         return out;
     }
-    let prec = e.prec() + 8;
-    if let Ok(t) = e.with_prec(prec).div(&Interval::pi(prec)) {
+    // (E/π at E's precision: any enclosure of it serves, the candidate is checked below)
+    if let Ok(t) = e.div(&Interval::pi(e.prec())) {
         if t.is_bounded() {
             if let Some(r) = simplest_in(&t, max_den).filter(|r| !r.is_zero()) {
                 let c = PiPoly::pi_times(r);
-                // Keep only if the candidate really lies in E.
-                if e.contains(&c.enclose(prec)) || c.enclose(prec).intersect(e).is_some() {
-                    out.push(c);
+                // Keep only if the candidate really lies in E (its enclosure meets E).
+                let ce = c.enclose(prec);
+                if ce.intersect(e).is_some() {
+                    out.push((c, ce));
                 }
             }
         }
@@ -314,8 +322,8 @@ mod tests {
     #[test]
     fn candidates_find_minus_half_pi() {
         let e = PiPoly::pi_times(q(-1, 2)).enclose(100);
-        let c = candidates(&e, 1000, true);
-        assert!(!candidates(&e, 1000, false).contains(&PiPoly::pi_times(q(-1, 2))));
+        let c: Vec<PiPoly> = candidates(&e, 1000, true).into_iter().map(|(c, _)| c).collect();
+        assert!(!candidates(&e, 1000, false).iter().any(|(c, _)| *c == PiPoly::pi_times(q(-1, 2))));
         assert!(c.contains(&PiPoly::pi_times(q(-1, 2))), "{c:?}");
     }
 }
