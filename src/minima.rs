@@ -31,18 +31,21 @@ impl System for DerivativeZeros<'_> {
         1
     }
     fn value(&self, x: &[Interval]) -> MathResult<Vec<Interval>> {
-        Ok(vec![taylor_1d(self.loss, &x[0], self.k)?.derivative(self.k)])
+        Ok(vec![taylor_1d(self.loss, &x[0], self.k)?.into_derivative(self.k)])
     }
     fn jacobian(&self, x: &[Interval]) -> MathResult<Vec<Vec<Interval>>> {
-        Ok(vec![vec![taylor_1d(self.loss, &x[0], self.k + 1)?.derivative(self.k + 1)]])
+        Ok(vec![vec![taylor_1d(self.loss, &x[0], self.k + 1)?.into_derivative(self.k + 1)]])
     }
     fn value_and_jacobian(&self, x: &[Interval]) -> MathResult<(Vec<Interval>, Vec<Vec<Interval>>)> {
-        let s = taylor_1d(self.loss, &x[0], self.k + 1)?;
-        Ok((vec![s.derivative(self.k)], vec![vec![s.derivative(self.k + 1)]]))
+        let (g, j) = taylor_1d(self.loss, &x[0], self.k + 1)?.into_derivative_pair(self.k);
+        Ok((vec![g], vec![vec![j]]))
     }
     fn approx_value_and_jacobian(&self, x: &[Float]) -> Option<MathResult<(Vec<Float>, Vec<Vec<Float>>)>> {
         let s = taylor_1d(self.loss, &x[0], self.k + 1);
-        Some(s.map(|s| (vec![s.derivative(self.k)], vec![vec![s.derivative(self.k + 1)]])))
+        Some(s.map(|s| {
+            let (g, j) = s.into_derivative_pair(self.k);
+            (vec![g], vec![vec![j]])
+        }))
     }
 }
 

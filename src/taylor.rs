@@ -157,6 +157,19 @@ impl<S: Scalar> Series<S> {
         factorial_like(self.c[k].clone(), k)
     }
 
+    /// [`Series::derivative`], consuming the series (no copy of the coefficient).
+    pub fn into_derivative(mut self, k: usize) -> S {
+        factorial_like(self.c.swap_remove(k), k)
+    }
+
+    /// The derivatives of orders `k` and `k + 1`, consuming the series (no copies).
+    pub fn into_derivative_pair(mut self, k: usize) -> (S, S) {
+        self.c.truncate(k + 2);
+        let d1 = factorial_like(self.c.pop().expect("order k + 1"), k + 1);
+        let d0 = factorial_like(self.c.pop().expect("order k"), k);
+        (d0, d1)
+    }
+
     /// All derivatives `u(t0), u'(t0), ..., u^(n)(t0)`.
     pub fn derivatives(&self) -> Vec<S> {
         (0..self.c.len()).map(|k| self.derivative(k)).collect()
@@ -252,13 +265,12 @@ impl<S: Scalar> Series<S> {
         Ok(Series { c: f })
     }
 
-    /// Integral of a known derivative series: `f_0 = f0`, `f_k = d_{k-1}/k`.
-    fn integrate(f0: S, d: &[S], n: usize) -> Self {
+    /// Integral of a known derivative series: `f_0 = f0`, `f_k = d_{k-1}/k` (consuming `d`,
+    /// which has at least `n` coefficients: no copies).
+    fn integrate(f0: S, d: Vec<S>, n: usize) -> Self {
         let mut c = Vec::with_capacity(n + 1);
         c.push(f0);
-        for k in 1..=n {
-            c.push(over(d[k - 1].clone(), k));
-        }
+        c.extend(d.into_iter().take(n).enumerate().map(|(i, dk)| over(dk, i + 1)));
         Series { c }
     }
 
@@ -404,12 +416,23 @@ impl<S: Scalar> Algebra for Series<S> {
         // affine divisor (x, 2x + 1, ...) each coefficient takes one product instead of k.
         let nonzero: Vec<usize> = (1..o.c.len().min(n + 1)).filter(|&j| o.c[j].sign() != Sign::Zero).collect();
         for k in 0..=n {
-            let mut acc = self.c[k].clone();
+            // (a_k itself is only read: the first subtraction makes the accumulator)
+            let mut acc: Option<S> = None;
             for &j in nonzero.iter().take_while(|&&j| j <= k) {
                 // (b_j = 1 exactly, e.g. the variable's: 1·q is q)
-                acc = if o.c[j].is_exactly_one() { acc.sub_owned(&q[k - j]) } else { acc.sub_owned(&o.c[j].mul(&q[k - j])) };
+                let prod;
+                let t = if o.c[j].is_exactly_one() {
+                    &q[k - j]
+                } else {
+                    prod = o.c[j].mul(&q[k - j]);
+                    &prod
+                };
+                acc = Some(match acc {
+                    None => self.c[k].sub(t),
+                    Some(a) => a.sub_owned(t),
+                });
             }
-            q.push(acc.div(b0)?);
+            q.push(acc.as_ref().unwrap_or(&self.c[k]).div(b0)?);
         }
         Ok(Series { c: q })
     }
@@ -483,7 +506,7 @@ impl<S: Scalar> Algebra for Series<S> {
                     return Ok(Series { c: vec![f0] });
                 }
                 let q = Series { c: self.deriv_coefs() }.div(self)?;
-                Ok(Self::integrate(f0, &q.c, n))
+                Ok(Self::integrate(f0, q.c, n))
             }
             Func::Sin | Func::Cos => {
                 let (s, c) = self.sin_cos()?;
@@ -520,7 +543,7 @@ impl<S: Scalar> Algebra for Series<S> {
                     return Ok(Series { c: vec![f0] });
                 }
                 let sig = self.apply(Func::Sigmoid)?;
-                Ok(Self::integrate(f0, &Self::mul_trunc(&self.deriv_coefs(), &sig.c, n), n))
+                Ok(Self::integrate(f0, Self::mul_trunc(&self.deriv_coefs(), &sig.c, n), n))
             }
             Func::Atan => {
                 let f0 = u0.apply(Func::Atan)?;
@@ -529,7 +552,7 @@ impl<S: Scalar> Algebra for Series<S> {
                 }
                 let den = Series::constant(one(), n).add(&self.square()?);
                 let g = Series { c: self.deriv_coefs() }.div(&den.truncate(n - 1))?;
-                Ok(Self::integrate(f0, &g.c, n))
+                Ok(Self::integrate(f0, g.c, n))
             }
             Func::Asin | Func::Acos => {
                 let f0 = u0.apply(f)?;
@@ -544,7 +567,7 @@ impl<S: Scalar> Algebra for Series<S> {
                 if f == Func::Acos {
                     g = g.neg();
                 }
-                Ok(Self::integrate(f0, &g.c, n))
+                Ok(Self::integrate(f0, g.c, n))
             }
             Func::Sqrt => self.sqrt_series(),
             Func::Gauss => self.square()?.neg().apply(Func::Exp),
