@@ -509,11 +509,11 @@ impl<S: Scalar> Algebra for Series<S> {
                 Ok(Self::integrate(f0, q.c, n))
             }
             Func::Sin | Func::Cos => {
-                let (s, c) = self.sin_cos()?;
+                let (s, c) = self.trig_pair(false, Some(f == Func::Sin))?;
                 Ok(if f == Func::Sin { s } else { c })
             }
             Func::Sinh | Func::Cosh => {
-                let (s, c) = self.sinh_cosh()?;
+                let (s, c) = self.trig_pair(true, Some(f == Func::Sinh))?;
                 Ok(if f == Func::Sinh { s } else { c })
             }
             Func::Tan => {
@@ -613,15 +613,18 @@ impl<S: Scalar> Series<S> {
 
     /// `(sin u, cos u)` together: `s' = u' c`, `c' = −u' s`.
     pub fn sin_cos(&self) -> MathResult<(Self, Self)> {
-        self.trig_pair(false)
+        self.trig_pair(false, None)
     }
 
     /// `(sinh u, cosh u)` together: `s' = u' c`, `c' = u' s`.
     pub fn sinh_cosh(&self) -> MathResult<(Self, Self)> {
-        self.trig_pair(true)
+        self.trig_pair(true, None)
     }
 
-    fn trig_pair(&self, hyperbolic: bool) -> MathResult<(Self, Self)> {
+    /// The pair of series; with `only = Some(first)`, just the first (sin, sinh) or the second
+    /// (cos, cosh) is wanted: the other's top coefficient is never read by the recurrence, so
+    /// it is not formed (the wanted series is the same; the other is returned one shorter).
+    fn trig_pair(&self, hyperbolic: bool, only: Option<bool>) -> MathResult<(Self, Self)> {
         let n = self.order();
         let (s0, c0) = if hyperbolic {
             (self.c[0].apply(Func::Sinh)?, self.c[0].apply(Func::Cosh)?)
@@ -633,10 +636,14 @@ impl<S: Scalar> Series<S> {
         let (du, linear) = self.chain_du();
         let du = self.du_slice(&du);
         for k in 1..=n {
-            let sk = Self::chain_over(&du, &c, k, linear);
-            let ck = Self::chain_over(&du, &s, k, linear);
-            s.push(sk);
-            c.push(if hyperbolic { ck } else { ck.neg_owned() });
+            // s_k reads c_(k−1) and c_k reads s_(k−1): at k = n the unwanted one is not needed
+            if k < n || only != Some(false) {
+                s.push(Self::chain_over(&du, &c, k, linear));
+            }
+            if k < n || only != Some(true) {
+                let ck = Self::chain_over(&du, &s[..k], k, linear);
+                c.push(if hyperbolic { ck } else { ck.neg_owned() });
+            }
         }
         Ok((Series { c: s }, Series { c }))
     }
@@ -657,6 +664,23 @@ mod tests {
     }
 
     proptest! {
+        /// sin, cos, sinh and cosh of a series, each formed alone (the other series' top
+        /// coefficient skipped), are bit-identical to the pair's members, at every order and for
+        /// affine and non-affine arguments.
+        #[test]
+        fn one_sided_trig_equals_the_pair(a in -3000i64..3000, b in -50i64..50, c2 in -20i64..20, order in 0usize..6) {
+            let mut coefs = vec![(a, 1u32), (b, 0)];
+            coefs.push((c2, 0));
+            let u = Series::padded(series(&coefs, 128).c, order.max(2));
+            let u = Series { c: u.c[..=order].to_vec() };
+            let (s, c) = u.sin_cos().unwrap();
+            prop_assert_eq!(u.apply(Func::Sin).unwrap(), s);
+            prop_assert_eq!(u.apply(Func::Cos).unwrap(), c);
+            let (sh, ch) = u.sinh_cosh().unwrap();
+            prop_assert_eq!(u.apply(Func::Sinh).unwrap(), sh);
+            prop_assert_eq!(u.apply(Func::Cosh).unwrap(), ch);
+        }
+
         /// `k!·c` by the grouped products is bit-identical to the step-by-step products
         /// `c·2·3·…·k` (×2 and ×4 are exact), for intervals of any sign and width.
         #[test]
