@@ -153,8 +153,14 @@ fn max_min<A: Algebra>(a: &A, b: &A, is_max: bool) -> MathResult<A> {
 
 /// Taylor coefficients of a one-variable loss at `x0`, to order `order`.
 pub fn taylor_1d<S: Scalar>(loss: &Loss, x0: &S, order: usize) -> MathResult<Series<S>> {
-    let v = Series::variable(x0.clone(), order);
-    eval(&loss.expr, std::slice::from_ref(&v), &(x0.ctx(), order))
+    taylor_1d_at(loss, x0.clone(), order)
+}
+
+/// [`taylor_1d`] at a point given by value (no copy of it).
+pub fn taylor_1d_at<S: Scalar>(loss: &Loss, x0: S, order: usize) -> MathResult<Series<S>> {
+    let ctx = (x0.ctx(), order);
+    let v = Series::variable(x0, order);
+    eval(&loss.expr, std::slice::from_ref(&v), &ctx)
 }
 
 /// Taylor coefficients of the restriction `t ↦ f(θ + t d)` at `t = 0`, to order `order`.

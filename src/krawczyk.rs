@@ -193,8 +193,8 @@ fn gauss_jordan(mut a: Vec<Vec<Float>>, prec: u32) -> Option<Vec<Vec<Float>>> {
     Some(inv)
 }
 
-fn point_interval(f: &Float) -> Interval {
-    Interval::point(f.clone()).expect("finite preconditioner entry")
+fn point_interval(f: Float) -> Interval {
+    Interval::point(f).expect("finite preconditioner entry")
 }
 
 /// The Krawczyk image `K(X) = x̌ − Y G(x̌) + (I − Y J(X))(X − x̌)`.
@@ -211,12 +211,12 @@ fn krawczyk_with<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], jx: &[Vec<Inte
     let zero = || Interval::from_int(0, prec);
     // Y as point intervals and X − x̌ once (not once per row): the same operations in the same
     // order as the formula below, so the same enclosure.
-    let y: Vec<Vec<Interval>> = y.iter().map(|row| row.iter().map(point_interval).collect()).collect();
+    let y: Vec<Vec<Interval>> = y.into_iter().map(|row| row.into_iter().map(point_interval).collect()).collect();
     let dx: Vec<Interval> = x.iter().zip(&xc).map(|(xk, ck)| xk.sub(ck)).collect();
     let mut k = Vec::with_capacity(n);
-    for (i, yi) in y.iter().enumerate() {
+    for ((i, yi), xci) in y.iter().enumerate().zip(xc) {
         // x̌_i − Σ_j Y_ij G_j(x̌) + Σ_k (δ_ik − Σ_j Y_ij J_jk) (X_k − x̌_k)
-        let mut acc = xc[i].clone();
+        let mut acc = xci;
         for (yij, g) in yi.iter().zip(&gc) {
             acc = acc.sub(&yij.mul(g));
         }
