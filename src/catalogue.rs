@@ -660,7 +660,7 @@ fn judge_threshold(out: &verbs::threshold::ThresholdOutput, minpoly: Option<&[i6
     let enc = crate::interval::Interval::from_rationals(&lo, &hi, prec);
     let cv = claimed.to_interval(prec);
     let shown = crate::numfmt::NumJson::from_num(claimed, prec);
-    if enc.intersect(&cv).is_none() {
+    if !enc.meets(&cv) {
         return (Verdict::Fail, format!("certified eta* in [{}, {}] excludes the claimed {shown}", out.lr.lo, out.lr.hi));
     }
     if let (Some(e), Num::Exact(q)) = (&out.lr.exact, claimed) {
@@ -699,7 +699,7 @@ fn compare_claimed(d: &crate::numfmt::NumJson, claimed: &Num, prec: u32) -> (Ver
     let parse = |s: &str| crate::parse::parse_number(s).ok();
     if let (Some(lo), Some(hi)) = (parse(&d.lo), parse(&d.hi)) {
         let enc = crate::interval::Interval::from_rationals(&lo, &hi, prec);
-        if enc.intersect(&claimed.to_interval(prec)).is_none() {
+        if !enc.meets(&claimed.to_interval(prec)) {
             return (Verdict::Fail, format!("the certified enclosure [{}, {}] excludes the claimed value", d.lo, d.hi));
         }
     }

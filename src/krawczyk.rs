@@ -216,16 +216,17 @@ fn krawczyk_with<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], jx: &[Vec<Inte
     let mut k = Vec::with_capacity(n);
     for ((i, yi), xci) in y.iter().enumerate().zip(xc) {
         // x̌_i − Σ_j Y_ij G_j(x̌) + Σ_k (δ_ik − Σ_j Y_ij J_jk) (X_k − x̌_k)
+        // (in place: sub_assign/add_assign give the same enclosures as sub/add)
         let mut acc = xci;
         for (yij, g) in yi.iter().zip(&gc) {
-            acc = acc.sub(&yij.mul(g));
+            acc.sub_assign(&yij.mul(g));
         }
         for (kk, dxk) in dx.iter().enumerate() {
             let mut m = if i == kk { Interval::from_int(1, prec) } else { zero() };
             for (yij, jrow) in yi.iter().zip(jx) {
-                m = m.sub(&yij.mul(&jrow[kk]));
+                m.sub_assign(&yij.mul(&jrow[kk]));
             }
-            acc = acc.add(&m.mul(dxk));
+            acc.add_assign(&m.mul(dxk));
         }
         k.push(acc);
     }
@@ -250,8 +251,8 @@ fn narrow(e: &[Interval], prec: u32) -> bool {
 }
 
 /// `K ∩ X` coordinate-wise; `None` when some coordinate is empty.
-fn intersect_box(k: &[Interval], x: &[Interval]) -> Option<Vec<Interval>> {
-    k.iter().zip(x).map(|(a, b)| a.intersect(b)).collect()
+fn intersect_box(k: Vec<Interval>, x: &[Interval]) -> Option<Vec<Interval>> {
+    k.into_iter().zip(x).map(|(a, b)| a.intersect_owned(b)).collect()
 }
 
 /// The box at precision at least `prec` (exact: raising the precision moves no endpoint).
@@ -359,7 +360,7 @@ fn newton_then_verify<Sys: System + ?Sized>(sys: &Sys, enc: &[Interval], prec: u
     if !b.iter().zip(&k).all(|(o, i)| o.contains_interior(i)) {
         return None;
     }
-    intersect_box(&k, &b)
+    intersect_box(k, &b)
 }
 
 /// Iterates `X ← K(X) ∩ X` from an enclosure of the unique zero, while it contracts.
@@ -371,7 +372,7 @@ fn refine_iterating<Sys: System + ?Sized>(sys: &Sys, mut enc: Vec<Interval>, pre
             break;
         }
         let Some(k2) = krawczyk(sys, &enc, prec)? else { break };
-        let Some(next) = intersect_box(&k2, &enc) else { break };
+        let Some(next) = intersect_box(k2, &enc) else { break };
         // Keep iterating while some coordinate shrinks by more than 1/8 (the contraction is
         // slow on wide boxes and quadratic once narrow).
         let improved = next.iter().zip(&enc).any(|(a, b)| {
@@ -444,7 +445,7 @@ fn verify_with<Sys: System + ?Sized>(
 ) -> MathResult<Option<Step>> {
     let Some(k) = krawczyk_with(sys, xt, jt, box_prec)? else { return Ok(None) };
     if !xt.iter().zip(&k).all(|(o, i)| o.contains_interior(i)) {
-        return Ok(Some(Step::Cut(intersect_box(&k, x))));
+        return Ok(Some(Step::Cut(intersect_box(k, x))));
     }
     // K(X̃) ⊆ int X̃: a unique zero in X̃, lying in K(X̃). Refine by iterating K.
     let enc: Vec<Interval> = k.iter().zip(xt).map(|(a, b)| a.intersect(b).expect("K ⊆ X")).collect();
@@ -485,7 +486,7 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
     for k in known {
         if contains_box(domain, &k.enclosure) {
             out.zeros.push(k.clone());
-        } else if k.enclosure.iter().zip(domain).all(|(e, d)| e.intersect(d).is_some()) {
+        } else if k.enclosure.iter().zip(domain).all(|(e, d)| e.meets(d)) {
             out.boundary.push(k.clone());
         }
     }
@@ -573,7 +574,7 @@ pub fn solve_with<Sys: System + ?Sized>(sys: &Sys, domain: &[Interval], known: &
 /// The cut `K(X) ∩ X` of a box by the Krawczyk image of the box itself; `None` when `K(X)`
 /// cannot be formed (evaluation error or singular preconditioner).
 fn cut_by_k<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], prec: u32) -> Option<Step> {
-    krawczyk(sys, x, prec).ok().flatten().map(|k| Step::Cut(intersect_box(&k, x)))
+    krawczyk(sys, x, prec).ok().flatten().map(|k| Step::Cut(intersect_box(k, x)))
 }
 
 /// Acts on what one Krawczyk step proved about the box `x`: records a verified zero (inside
@@ -591,7 +592,7 @@ fn settle(
     match step {
         Some(Step::Verified(z)) => {
             // The verified box was inflated past `x`: place the zero relative to the domain.
-            if z.enclosure.iter().zip(domain).any(|(e, d)| e.intersect(d).is_none()) {
+            if z.enclosure.iter().zip(domain).any(|(e, d)| !e.meets(d)) {
                 return; // the unique zero of the inflated box lies outside the domain
             }
             if !contains_box(domain, &z.enclosure) {

@@ -265,7 +265,7 @@ pub fn certify_critical_at(loss: &Loss, x: &Num, prec: u32) -> Result<Zero, Stri
     let dom = e.inflate(&w);
     let search = derivative_zeros(loss, 1, &dom, &Budget::new(200, -(prec as i32) + 8, None));
     match (search.zeros.as_slice(), search.undecided.is_empty()) {
-        ([z], true) if z.verified.contains(&e) || z.enclosure.intersect(&e).is_some() => Ok(z.clone()),
+        ([z], true) if z.verified.contains(&e) || z.enclosure.meets(&e) => Ok(z.clone()),
         _ => Err("could not certify a unique zero of f' at this point (it is given only as an enclosure)".into()),
     }
 }

@@ -267,7 +267,7 @@ impl System for Period2<'_> {
     fn exclude(&self, x: &[Interval]) -> bool {
         // Both orbit points must be able to lie in the domain.
         let Ok((x1, x2)) = Self::points(&x[0], &x[1]) else { return false };
-        x1.intersect(&self.domain).is_none() || x2.intersect(&self.domain).is_none()
+        !x1.meets(&self.domain) || !x2.meets(&self.domain)
     }
 }
 
@@ -385,7 +385,7 @@ pub fn period2_orbits_known(loss: &Loss, eta: &Interval, domain: &Interval, budg
         }
         let Ok((x1, x2)) = Period2::points(&m, &s) else { continue };
         if !(domain.contains(&x1) && domain.contains(&x2)) {
-            if x1.intersect(domain).is_some() && x2.intersect(domain).is_some() {
+            if x1.meets(domain) && x2.meets(domain) {
                 undecided.push(Undecided { region: z.enclosure, reason: "an orbit point lies on the boundary of the interval".into() });
             }
             continue;
@@ -466,7 +466,7 @@ mod tests {
                     }
                     let (x1, x2) = Period2::points(&pm, &ps).unwrap();
                     let at = multiplier(&loss, &pe, &x1, &x2).unwrap();
-                    assert!(enc.intersect(&at).is_some(), "{src}: centered {enc} misses point value {at}");
+                    assert!(enc.meets(&at), "{src}: centered {enc} misses point value {at}");
                     assert!(enc.contains(&at.mid_interval()), "{src}: centered {enc} misses point value {at}");
                 }
             }

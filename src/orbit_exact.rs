@@ -102,7 +102,7 @@ pub fn exact_point_isolated(fs: &[Poly], lo: &BigRational, hi: &BigRational, enc
     let closed_form = if coeffs.len() <= 3 {
         let m = Poly::from_bigints(&coeffs);
         m.quadratic_roots_exact().and_then(|roots| {
-            roots.into_iter().find(|r| r.to_interval(enc.prec() + 16).ok().is_some_and(|i| i.intersect(enc).is_some())).map(|r| r.to_string())
+            roots.into_iter().find(|r| r.to_interval(enc.prec() + 16).ok().is_some_and(|i| i.meets(enc))).map(|r| r.to_string())
         })
     } else {
         None
@@ -178,7 +178,7 @@ pub fn orbits_from_polynomial(loss: &Loss, p: &Poly, eta: &Q, domain: &Interval,
     // certainly outside the domain.
     let partner = |x: &Interval| -> Option<Option<usize>> {
         let y = i_f.eval(x);
-        if y.intersect(domain).is_none() {
+        if !y.meets(domain) {
             return Some(None);
         }
         let hits: Vec<usize> = (0..pts.len()).filter(|&j| pts[j].2.intersect(&y).is_some()).collect();
@@ -253,8 +253,8 @@ mod tests {
             assert!(s.undecided.is_empty(), "{src}: search incomplete");
             assert_eq!(exact.len(), s.orbits.len(), "{src} at {eta}");
             for (e, k) in exact.iter().zip(&s.orbits) {
-                assert!(e.x1.intersect(&k.x1).is_some() && e.x2.intersect(&k.x2).is_some(), "{src}");
-                assert!(e.multiplier.intersect(&k.multiplier).is_some(), "{src}");
+                assert!(e.x1.meets(&k.x1) && e.x2.meets(&k.x2), "{src}");
+                assert!(e.multiplier.meets(&k.multiplier), "{src}");
                 assert!(e.x1.lo() < e.x2.lo());
             }
         }

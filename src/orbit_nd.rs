@@ -137,7 +137,7 @@ impl SearchNd {
 }
 
 fn disjoint(a: &[Interval], b: &[Interval]) -> bool {
-    a.iter().zip(b).any(|(x, y)| x.intersect(y).is_none())
+    a.iter().zip(b).any(|(x, y)| !x.meets(y))
 }
 
 /// Finds every period-2 orbit of GD with learning rate `eta` (an interval of learning rates is

@@ -241,7 +241,7 @@ pub fn candidates(e: &Interval, max_den: u64, with_pi: bool) -> Vec<(PiPoly, Int
                 let c = PiPoly::pi_times(r);
                 // Keep only if the candidate really lies in E (its enclosure meets E).
                 let ce = c.enclose(prec);
-                if ce.intersect(e).is_some() {
+                if ce.meets(e) {
                     out.push((c, ce));
                 }
             }

@@ -345,7 +345,7 @@ fn closed_form(minpoly: &Poly, lo: &Q, hi: &Q) -> Option<String> {
     let roots = minpoly.quadratic_roots_exact()?;
     let box_ = Interval::from_rationals(lo, hi, 256);
     let inside: Vec<_> = roots.iter().filter(|r| r.to_interval(256).is_ok_and(|i| box_.contains(&i))).collect();
-    let outside = roots.iter().filter(|r| r.to_interval(256).is_ok_and(|i| i.intersect(&box_).is_none())).count();
+    let outside = roots.iter().filter(|r| r.to_interval(256).is_ok_and(|i| !i.meets(&box_))).count();
     if inside.len() == 1 && inside.len() + outside == roots.len() {
         Some(inside[0].to_string())
     } else {

@@ -57,7 +57,7 @@ fn symmetric_2x2_closed_form() {
         let root = Interval::from_rational(&(((&a - &d) / qi(2)) * ((&a - &d) / qi(2)) + &b * &b), PREC).sqrt().expect("non-negative");
         let exact = [half_sum.sub(&root), half_sum.add(&root)];
         for (iv, want) in ev.iter().zip(&exact) {
-            assert!(iv.intersect(want).is_some(), "{iv:?} misses {want:?}");
+            assert!(iv.meets(want), "{iv:?} misses {want:?}");
             assert!(iv.width() < tiny(110), "{iv:?} is too wide");
         }
     }
@@ -210,7 +210,7 @@ fn laplacian_32_symmetric() {
     for (k, iv) in (1..=n as i64).zip(&ev) {
         let s = Interval::pi(PREC).mul_int(k).div_int(2 * (n as i64 + 1)).sin().expect("sin");
         let want = s.sqr().mul_int(4);
-        assert!(iv.intersect(&want).is_some(), "λ_{k} = {want:?} not in {iv:?}");
+        assert!(iv.meets(&want), "λ_{k} = {want:?} not in {iv:?}");
         assert!(iv.width() < tiny(100), "{iv:?} too wide");
     }
     // GD on the quadratic with this Hessian: I − η·L is stable iff η·λ_max < 2.

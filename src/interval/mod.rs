@@ -329,6 +329,22 @@ impl Interval {
         Interval::raw(min_f(self.lo.clone(), o.lo.clone()), max_f(self.hi.clone(), o.hi.clone()))
     }
     /// The intersection, or `None` when disjoint.
+    /// Whether `X ∩ Y` is non-empty ([`Interval::intersect`] without forming it).
+    pub fn meets(&self, o: &Interval) -> bool {
+        let lo = if o.lo > self.lo { &o.lo } else { &self.lo };
+        let hi = if o.hi < self.hi { &o.hi } else { &self.hi };
+        lo <= hi
+    }
+    /// [`Interval::intersect`], consuming `self` (its endpoints are kept where they bound the
+    /// intersection: no copies).
+    pub fn intersect_owned(self, o: &Interval) -> Option<Interval> {
+        if !self.meets(o) {
+            return None;
+        }
+        let lo = if o.lo > self.lo { o.lo.clone() } else { self.lo };
+        let hi = if o.hi < self.hi { o.hi.clone() } else { self.hi };
+        Some(Interval::raw(lo, hi))
+    }
     pub fn intersect(&self, o: &Interval) -> Option<Interval> {
         let lo = if o.lo > self.lo { &o.lo } else { &self.lo };
         let hi = if o.hi < self.hi { &o.hi } else { &self.hi };
@@ -719,6 +735,9 @@ mod tests {
         ) {
             let x = iv(a, w, e, p);
             let y = iv(b, v, f, q);
+            // (meets and intersect_owned: intersect's answer without forming it, or by moving)
+            prop_assert_eq!(x.meets(&y), x.intersect(&y).is_some());
+            prop_assert_eq!(x.clone().intersect_owned(&y), x.intersect(&y));
             let mut t = x.clone();
             t.add_assign(&y);
             prop_assert_eq!(&t, &x.add(&y));

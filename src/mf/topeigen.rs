@@ -121,7 +121,7 @@ mod tests {
         let v = t.vector.unwrap();
         let ratio = v[0].div(&v[1]).unwrap();
         let phi = Interval::from_int(5, 200).sqrt().unwrap().add(&Interval::from_int(1, 200)).div_int(2);
-        assert!(ratio.intersect(&phi).is_some() && ratio.width() < 1e-30);
+        assert!(ratio.meets(&phi) && ratio.width() < 1e-30);
         // A double top eigenvalue: no eigenvector claimed.
         let t = top_eigen(&qm(&[&[2, 0, 0], &[0, 2, 0], &[0, 0, 1]]), 128).unwrap();
         assert_eq!(t.multiplicity, 2);
