@@ -235,7 +235,10 @@ fn krawczyk_with<Sys: System + ?Sized>(sys: &Sys, x: &[Interval], jx: &[Vec<Inte
 
 /// `2^-bits · max(1, |x|)`: a width or step that is small relative to `x`.
 fn relative(x: &Float, bits: i32) -> Float {
-    let mut t = Float::with_val(x.prec().max(64), x.abs_ref()).max(&Float::with_val(64, 1));
+    // (one float: |x| >= 1 exactly when x is infinite or its exponent is at least 1, x being
+    // 0.m·2^e with m in [1/2, 1); NaN counts as below 1, as MPFR's max(NaN, 1) = 1 did)
+    let p = x.prec().max(64);
+    let mut t = if x.is_infinite() || x.get_exp().is_some_and(|e| e >= 1) { Float::with_val(p, x.abs_ref()) } else { Float::with_val(p, 1) };
     t >>= bits;
     t
 }
@@ -688,6 +691,35 @@ fn split(x: &[Interval], stack: &mut Vec<Vec<Interval>>) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// `relative` is `max(|x|, 1)·2^-bits` (MPFR's max, NaN counting as below 1), value and
+    /// precision, around 1 and at the special values.
+    #[test]
+    fn relative_is_max_abs_one_scaled() {
+        use rug::float::Special;
+        let mut xs: Vec<Float> = [Special::Zero, Special::NegZero, Special::Infinity, Special::NegInfinity, Special::Nan]
+            .into_iter()
+            .map(|s| Float::with_val(53, s))
+            .collect();
+        for p in [24u32, 64, 128, 200] {
+            for v in ["1", "-1", "0.75", "-3.5", "1e-30", "-1e30", "2"] {
+                xs.push(Float::with_val(p, Float::parse(v).unwrap()));
+            }
+            let mut below = Float::with_val(p, 1);
+            below.next_down();
+            let mut above = Float::with_val(p, 1);
+            above.next_up();
+            xs.extend([below.clone(), -below, above.clone(), -above]);
+        }
+        for x in &xs {
+            for bits in [0, 7, 100] {
+                let mut want = Float::with_val(x.prec().max(64), x.abs_ref()).max(&Float::with_val(64, 1));
+                want >>= bits;
+                let got = relative(x, bits);
+                assert!(got == want && got.prec() == want.prec(), "relative({x}, {bits}) = {got}, want {want}");
+            }
+        }
+    }
 
     proptest! {
         /// The 1-D shortcut of `approx_inverse` is the elimination's result, bit for bit.
