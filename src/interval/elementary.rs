@@ -283,19 +283,19 @@ impl Interval {
         if !self.is_bounded() {
             return None;
         }
-        let three = Float::with_val(8, 3);
-        if self.width() >= three {
+        let w = self.width();
+        if w >= 3 {
             return None;
         }
         let p = self.prec();
         // Wide intervals (width >= 2^-8) take their endpoint values at 32 bits: the 2^-32
         // relative rounding is lost in the width of the range, and MPFR's sin_cos is ~20%
         // cheaper there than at 64 bits. (The endpoints themselves are used exactly.)
-        let mut wide = Float::with_val(8, 1);
-        wide >>= 8;
+        // w >= 2^-8 exactly when w's exponent is at least -7 (w = 0.m·2^e, m in [1/2, 1)).
+        let wide = w.get_exp().is_some_and(|e| e >= -7);
         // (The values stay at q bits; `sin_with` and `cos_with` raise the two they keep to p
         // bits, exactly.)
-        let q = if p > 32 && self.width() >= wide { 32 } else { p };
+        let q = if p > 32 && wide { 32 } else { p };
         let lo = trig_at(&self.lo, q);
         let hi = if self.is_point() { lo.clone() } else { trig_at(&self.hi, q) };
         Some([lo, hi])
