@@ -273,8 +273,9 @@ impl Interval {
         let p = self.prec();
         match (self.lo.is_finite(), self.hi.is_finite()) {
             (true, true) => {
-                let m = rnd!(p + 1, &self.lo + &self.hi, Round::Nearest) / 2u32;
-                let m = rnd!(p, &m, Round::Nearest);
+                let mut m = rnd!(p + 1, &self.lo + &self.hi, Round::Nearest);
+                m >>= 1; // exact
+                m.set_prec_round(p, Round::Nearest); // in place: the same rounding as a new float
                 // Rounding can only push m onto an endpoint, never outside.
                 m.clamp(&self.lo, &self.hi)
             }
@@ -735,6 +736,9 @@ mod tests {
         ) {
             let x = iv(a, w, e, p);
             let y = iv(b, v, f, q);
+            // mid: the nearest p-bit float to the (p + 1)-bit nearest of lo + hi, halved
+            let want = rnd!(p, &(rnd!(p + 1, x.lo() + x.hi(), Round::Nearest) / 2u32), Round::Nearest);
+            prop_assert!(x.mid() == want && x.mid().prec() == p);
             // (meets and intersect_owned: intersect's answer without forming it, or by moving)
             prop_assert_eq!(x.meets(&y), x.intersect(&y).is_some());
             prop_assert_eq!(x.clone().intersect_owned(&y), x.intersect(&y));
