@@ -121,7 +121,15 @@ fn factorial_like<S: Scalar>(x: S, k: usize) -> S {
 impl<S: Scalar> Series<S> {
     /// The constant series `a` of order `n`.
     pub fn constant(a: S, n: usize) -> Self {
-        Self::padded(vec![a], n)
+        Self::padded(Self::starting(a, n), n)
+    }
+
+    /// A coefficient vector holding `first`, with room for `n + 1` (pushing up to order `n`
+    /// never reallocates).
+    fn starting(first: S, n: usize) -> Vec<S> {
+        let mut v = Vec::with_capacity(n + 1);
+        v.push(first);
+        v
     }
 
     /// The leading coefficients `head` followed by zeros up to order `n >= head.len() - 1`.
@@ -144,7 +152,9 @@ impl<S: Scalar> Series<S> {
         if n == 0 {
             return Series { c: vec![a] };
         }
-        Self::padded(vec![a, d], n)
+        let mut head = Self::starting(a, n);
+        head.push(d);
+        Self::padded(head, n)
     }
 
     /// The truncation order `n`.
@@ -312,7 +322,7 @@ impl<S: Scalar> Series<S> {
         if two_s0.sign() != Sign::Pos {
             return Err(MathError::NotDifferentiable { func: "sqrt" });
         }
-        let mut c = vec![s0];
+        let mut c = Self::starting(s0, n);
         for k in 1..=n {
             let mut acc = self.c[k].clone();
             for j in 1..k {
@@ -335,7 +345,7 @@ impl<S: Scalar> Series<S> {
         }
         let ctx = self.c[0].ctx();
         let rr = S::from_rational(r, &ctx);
-        let mut c = vec![p0];
+        let mut c = Self::starting(p0, n);
         // a0 k p_k = sum_{j=1}^{k} (r j - (k - j)) a_j p_{k-j}
         for k in 1..=n {
             let mut acc = self.zero_like();
@@ -631,8 +641,8 @@ impl<S: Scalar> Series<S> {
         } else {
             self.c[0].sin_cos()?
         };
-        let mut s = vec![s0];
-        let mut c = vec![c0];
+        let mut s = Self::starting(s0, n);
+        let mut c = Self::starting(c0, n);
         let (du, linear) = self.chain_du();
         let du = self.du_slice(&du);
         for k in 1..=n {
