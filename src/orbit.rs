@@ -22,7 +22,7 @@
 //! there are no other period-2 orbits with both points in the interval.
 
 use crate::error::{MathError, MathResult};
-use crate::eval::{taylor_1d, taylor_1d_at};
+use crate::eval::taylor_1d_at;
 use crate::expr::Loss;
 use crate::interval::Interval;
 use crate::krawczyk::{self, Budget, System, Undecided};
@@ -39,11 +39,12 @@ pub struct Period2<'a> {
 
 /// Enclosures of `f, f', ..., f^(order)` over `x`.
 pub fn fp(loss: &Loss, x: &Interval, order: usize) -> MathResult<Vec<Interval>> {
-    Ok(taylor_1d(loss, x, order)?.into_derivatives())
+    fp_at(loss, x.clone(), order)
 }
 
-/// [`fp`] at an interval given by value (the temporaries `m ± h` and the hulls: no copy).
-fn fp_at(loss: &Loss, x: Interval, order: usize) -> MathResult<Vec<Interval>> {
+/// [`fp`] at a point or interval given by value, in any scalar (the temporaries `m ± h` and
+/// the hulls, and the Newton steps' floats: no copy).
+fn fp_at<S: Scalar>(loss: &Loss, x: S, order: usize) -> MathResult<Vec<S>> {
     Ok(taylor_1d_at(loss, x, order)?.into_derivatives())
 }
 
@@ -254,10 +255,9 @@ impl System for Period2<'_> {
         }
         let h = Float::with_val(p, s.sqrt_ref());
         let eta = Float::with_val(p, self.eta.mid());
-        let at = |x: Float| taylor_1d(self.loss, &x, 2).map(|t| t.into_derivatives());
         let run = || -> MathResult<(Vec<Float>, Vec<Vec<Float>>)> {
-            let dp = at(Float::with_val(p, m + &h))?;
-            let dm = at(Float::with_val(p, m - &h))?;
+            let dp = fp_at(self.loss, Float::with_val(p, m + &h), 2)?;
+            let dm = fp_at(self.loss, Float::with_val(p, m - &h), 2)?;
             let (a, b) = direct_ab(&eta, &h, &dp, &dm)?;
             let b = b.ok_or(MathError::DivisionByZero)?;
             Ok((vec![a, b], direct_jacobian_of(&eta, &h, &dp, &dm)?))

@@ -278,8 +278,7 @@ impl<S: Scalar> Series<S> {
     /// Integral of a known derivative series: `f_0 = f0`, `f_k = d_{k-1}/k` (consuming `d`,
     /// which has at least `n` coefficients: no copies).
     fn integrate(f0: S, d: Vec<S>, n: usize) -> Self {
-        let mut c = Vec::with_capacity(n + 1);
-        c.push(f0);
+        let mut c = Self::starting(f0, n);
         c.extend(d.into_iter().take(n).enumerate().map(|(i, dk)| over(dk, i + 1)));
         Series { c }
     }
@@ -500,8 +499,7 @@ impl<S: Scalar> Algebra for Series<S> {
                 // reads f's own coefficients instead of copies of them
                 let (du, linear) = self.chain_du();
                 let du = self.du_slice(&du);
-                let mut c = Vec::with_capacity(n + 1);
-                c.push(f0);
+                let mut c = Self::starting(f0, n);
                 for k in 1..=n {
                     let v = Self::chain_over(du, &c, k, linear);
                     c.push(v);

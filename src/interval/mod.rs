@@ -329,11 +329,14 @@ impl Interval {
     pub fn hull(&self, o: &Interval) -> Interval {
         Interval::raw(min_f(self.lo.clone(), o.lo.clone()), max_f(self.hi.clone(), o.hi.clone()))
     }
-    /// The intersection, or `None` when disjoint.
+    /// The bounds of `X ∩ Y`: the larger lower and the smaller upper endpoint (it is empty when
+    /// they cross).
+    fn meet_bounds<'a>(&'a self, o: &'a Interval) -> (&'a Float, &'a Float) {
+        (if o.lo > self.lo { &o.lo } else { &self.lo }, if o.hi < self.hi { &o.hi } else { &self.hi })
+    }
     /// Whether `X ∩ Y` is non-empty ([`Interval::intersect`] without forming it).
     pub fn meets(&self, o: &Interval) -> bool {
-        let lo = if o.lo > self.lo { &o.lo } else { &self.lo };
-        let hi = if o.hi < self.hi { &o.hi } else { &self.hi };
+        let (lo, hi) = self.meet_bounds(o);
         lo <= hi
     }
     /// [`Interval::intersect`], consuming `self` (its endpoints are kept where they bound the
@@ -346,14 +349,10 @@ impl Interval {
         let hi = if o.hi < self.hi { o.hi.clone() } else { self.hi };
         Some(Interval::raw(lo, hi))
     }
+    /// The intersection, or `None` when disjoint.
     pub fn intersect(&self, o: &Interval) -> Option<Interval> {
-        let lo = if o.lo > self.lo { &o.lo } else { &self.lo };
-        let hi = if o.hi < self.hi { &o.hi } else { &self.hi };
-        if lo <= hi {
-            Some(Interval::raw(lo.clone(), hi.clone()))
-        } else {
-            None
-        }
+        let (lo, hi) = self.meet_bounds(o);
+        (lo <= hi).then(|| Interval::raw(lo.clone(), hi.clone()))
     }
     /// Splits at the midpoint into two halves whose union is `self`.
     pub fn bisect(&self) -> (Interval, Interval) {

@@ -211,9 +211,9 @@ pub fn log<T: Kernel>(x: &Float) -> Option<T> {
     // w is off the exact m·r_j − 1 by < 1 + 1·r_j <= 3 units, and |log'(1 + w)| <= 1.01: 3.1.
     // Horner for log(1 + w) = w·Σ (−1)^(n+1) w^(n−1)/n: each step adds < 1 + 1 + 2^-8·(the
     // previous error), within 2.01, plus 3.1 for the tail summed in i128 (see `horner`): 5.11;
-    // the last product < 1 + 2^-8·5.11 < 1.1; the remainder is
-    // below 1/16 unit (< |w|^16/16/(1 − |w|) < 2^-131 for F = 120 with 15 terms,
-    // < |w|^31/31/(1 − |w|) < 2^-252 for F = 248 with 30).
+    // the last product < 1 + 2^-8·5.11 < 1.1; the remainder is below 1/16 unit
+    // (< |w|^16/16/(1 − |w|) < 2^-131 for F = 120 with 15 terms, < |w|^31/31/(1 − |w|) < 2^-252
+    // for F = 248 with 30).
     let l = w.mulf(horner(t.log_coef, w, 8));
     // log m = log(1 + w) − log r_j: 3.1 + 1.1 + 1 (table) = 5.2 units; e·ln 2: |e| <= 128 units
     let v = t.ln2.mul_int(i64::from(e)) + l - t.log_recip[j - 128];
