@@ -39,6 +39,18 @@ impl Scalar for Float {
         self.prec()
     }
     fn from_rational(q: &BigRational, prec: &u32) -> Self {
+        // n/d with n, d machine integers at >= 64 bits: n converts exactly (|n| < 2^63), so
+        // the quotient's one rounding to nearest is MPFR's correctly rounded n/d, the same
+        // float as from the GMP rational, without converting two big integers to GMP's.
+        if *prec >= 64 {
+            if let (Some(n), Some(d)) = (q.numer().to_i64(), q.denom().to_i64()) {
+                let mut f = Float::with_val(*prec, n);
+                if d != 1 {
+                    f /= d;
+                }
+                return f;
+            }
+        }
         match q.to_i64() {
             Some(n) if q.is_integer() => Float::with_val(*prec, n),
             _ => Float::with_val(*prec, to_rug_rational(q)),
@@ -205,6 +217,25 @@ mod tests {
                 (Err(_), Err(_)) => {}
                 (fi, ff) => prop_assert!(false, "{src} at {x}: interval {fi:?} vs float {ff:?}"),
             }
+        }
+
+        /// A rational constant is MPFR's correctly rounded value of it (the machine-integer
+        /// path against the GMP rational), at every precision, extremes included.
+        #[test]
+        fn rationals_are_correctly_rounded(
+            n in prop_oneof![any::<i64>(), -1000i64..1000, Just(i64::MIN), Just(i64::MAX)],
+            d in prop_oneof![1i64..i64::MAX, 1i64..1000, Just(i64::MAX), Just(1i64 << 62)],
+            big in any::<bool>(),
+            prec in prop::sample::select(vec![2u32, 53, 64, 65, 128, 200]),
+        ) {
+            let mut q = BigRational::new(n.into(), d.into());
+            if big {
+                q *= BigRational::from_integer(num_bigint::BigInt::from(3u8).pow(50u32));
+            }
+            let f = <Float as Scalar>::from_rational(&q, &prec);
+            let exact = Float::with_val(prec, to_rug_rational(&q));
+            prop_assert_eq!(f.prec(), prec);
+            prop_assert!(f == exact, "{} at {}: {} vs {}", q, prec, f, exact);
         }
     }
 }
