@@ -98,8 +98,17 @@ fn eval_cow<'v, A: Algebra>(e: &Expr, vars: &'v [A], ctx: &A::Ctx) -> MathResult
         Expr::Div(a, b) => eval(a, vars, ctx)?.div(&*eval(b, vars, ctx)?)?,
         Expr::Pow(a, b) => {
             let base = eval(a, vars, ctx)?;
-            match fold_rational(b) {
-                Some(q) => base.powq(&q)?,
+            // (a literal exponent, the common `^2`, is used as it stands: no copy of it)
+            let folded;
+            let q = match &**b {
+                Expr::Num(q) => Some(q),
+                _ => {
+                    folded = fold_rational(b);
+                    folded.as_ref()
+                }
+            };
+            match q {
+                Some(q) => base.powq(q)?,
                 None => {
                     // a^b = exp(b log a), defined for a > 0.
                     let ex = eval(b, vars, ctx)?;

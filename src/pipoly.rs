@@ -178,7 +178,7 @@ impl Scalar for PiPoly {
     }
     fn powq(&self, q: &BigRational) -> MathResult<Self> {
         if q.is_integer() {
-            return self.powi(q.to_integer().to_i64().ok_or(MathError::Overflow)?);
+            return self.powi(q.numer().to_i64().ok_or(MathError::Overflow)?);
         }
         match self.as_rational() {
             Some(r) => Ok(PiPoly::rational(r.powq(q)?)),

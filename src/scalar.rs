@@ -260,7 +260,7 @@ impl Scalar for BigRational {
     }
     fn powq(&self, q: &BigRational) -> MathResult<Self> {
         if q.is_integer() {
-            return self.powi(q.to_integer().to_i64().ok_or(MathError::Overflow)?);
+            return self.powi(q.numer().to_i64().ok_or(MathError::Overflow)?);
         }
         if self.is_negative() {
             return Err(MathError::Domain { func: "pow", detail: "a non-integer power of a negative number".into() });
@@ -496,7 +496,7 @@ impl Scalar for f64 {
     }
     fn powq(&self, q: &BigRational) -> MathResult<Self> {
         if q.is_integer() {
-            return Scalar::powi(self, q.to_integer().to_i64().ok_or(MathError::Overflow)?);
+            return Scalar::powi(self, q.numer().to_i64().ok_or(MathError::Overflow)?);
         }
         if *self < 0.0 {
             return Err(MathError::Domain { func: "pow", detail: "a non-integer power of a negative number".into() });

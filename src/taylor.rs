@@ -483,7 +483,7 @@ impl<S: Scalar> Algebra for Series<S> {
     }
     fn powq(&self, q: &BigRational) -> MathResult<Self> {
         if q.is_integer() {
-            return self.powi(q.to_integer().to_i64().ok_or(MathError::Overflow)?);
+            return self.powi(q.numer().to_i64().ok_or(MathError::Overflow)?);
         }
         self.powq_series(q)
     }

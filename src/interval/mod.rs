@@ -625,7 +625,7 @@ impl Interval {
     pub fn powq(&self, q: &BigRational) -> MathResult<Interval> {
         use num_traits::{Signed, ToPrimitive, Zero};
         if q.is_integer() {
-            let n = q.to_integer().to_i64().ok_or(MathError::Overflow)?;
+            let n = q.numer().to_i64().ok_or(MathError::Overflow)?;
             return self.powi(n);
         }
         if self.lo < 0 || (q.is_negative() && self.lo.is_zero()) {
