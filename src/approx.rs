@@ -39,11 +39,12 @@ impl Scalar for Float {
         self.prec()
     }
     fn from_rational(q: &BigRational, prec: &u32) -> Self {
-        // n/d with n, d machine integers at >= 64 bits: n converts exactly (|n| < 2^63), so
-        // the quotient's one rounding to nearest is MPFR's correctly rounded n/d, the same
-        // float as from the GMP rational, without converting two big integers to GMP's.
-        if *prec >= 64 {
-            if let (Some(n), Some(d)) = (q.numer().to_i64(), q.denom().to_i64()) {
+        // n/d with n, d machine integers: an integer is one rounding of n; otherwise, at >= 64
+        // bits, n converts exactly (|n| < 2^63), so the quotient's one rounding to nearest is
+        // MPFR's correctly rounded n/d. The same float as from the GMP rational, without
+        // converting two big integers to GMP's.
+        if let (Some(n), Some(d)) = (q.numer().to_i64(), q.denom().to_i64()) {
+            if d == 1 || *prec >= 64 {
                 let mut f = Float::with_val(*prec, n);
                 if d != 1 {
                     f /= d;
@@ -51,10 +52,7 @@ impl Scalar for Float {
                 return f;
             }
         }
-        match q.to_i64() {
-            Some(n) if q.is_integer() => Float::with_val(*prec, n),
-            _ => Float::with_val(*prec, to_rug_rational(q)),
-        }
+        Float::with_val(*prec, to_rug_rational(q))
     }
     fn from_int(n: i64, prec: &u32) -> Self {
         Float::with_val(*prec, n)

@@ -99,16 +99,12 @@ fn eval_cow<'v, A: Algebra>(e: &Expr, vars: &'v [A], ctx: &A::Ctx) -> MathResult
         Expr::Pow(a, b) => {
             let base = eval(a, vars, ctx)?;
             // (a literal exponent, the common `^2`, is used as it stands: no copy of it)
-            let folded;
             let q = match &**b {
-                Expr::Num(q) => Some(q),
-                _ => {
-                    folded = fold_rational(b);
-                    folded.as_ref()
-                }
+                Expr::Num(q) => Some(Cow::Borrowed(q)),
+                _ => fold_rational(b).map(Cow::Owned),
             };
             match q {
-                Some(q) => base.powq(q)?,
+                Some(q) => base.powq(&q)?,
                 None => {
                     // a^b = exp(b log a), defined for a > 0.
                     let ex = eval(b, vars, ctx)?;

@@ -703,11 +703,7 @@ mod tests {
     /// precision, around 1 and at the special values.
     #[test]
     fn relative_is_max_abs_one_scaled() {
-        use rug::float::Special;
-        let mut xs: Vec<Float> = [Special::Zero, Special::NegZero, Special::Infinity, Special::NegInfinity, Special::Nan]
-            .into_iter()
-            .map(|s| Float::with_val(53, s))
-            .collect();
+        let mut xs = crate::interval::special_floats(53);
         for p in [24u32, 64, 128, 200] {
             for v in ["1", "-1", "0.75", "-3.5", "1e-30", "-1e30", "2"] {
                 xs.push(Float::with_val(p, Float::parse(v).unwrap()));

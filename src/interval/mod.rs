@@ -691,6 +691,16 @@ impl fmt::Display for Interval {
     }
 }
 
+/// For tests: the special floats (±0, ±∞, NaN) at precision `prec`.
+#[cfg(test)]
+pub(crate) fn special_floats(prec: u32) -> Vec<Float> {
+    use rug::float::Special;
+    [Special::Zero, Special::NegZero, Special::Infinity, Special::NegInfinity, Special::Nan]
+        .into_iter()
+        .map(|s| Float::with_val(prec, s))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -699,11 +709,7 @@ mod tests {
     /// The inline sign tests answer as MPFR's comparisons with 0, on every kind of float.
     #[test]
     fn sign_tests_agree_with_comparisons() {
-        use rug::float::Special;
-        let mut xs: Vec<Float> = [Special::Zero, Special::NegZero, Special::Infinity, Special::NegInfinity, Special::Nan]
-            .into_iter()
-            .map(|s| Float::with_val(64, s))
-            .collect();
+        let mut xs = special_floats(64);
         for v in [1.5f64, -1.5, 1e-300, -1e-300, 3.0, -7.25] {
             xs.push(Float::with_val(64, v));
         }
